@@ -1,0 +1,26 @@
+export {
+  type MarketRegistryConfig,
+  type MarketRegistryConfigInput,
+  MarketRegistryConfigSchema,
+  PINNED_TIER_A,
+  parseMarketRegistryConfig,
+  type TierThreshold,
+} from './config.ts';
+export {
+  applyDiscovery,
+  classifyMarket,
+  type Discovery,
+  discoverUniverse,
+  type Exclusion,
+  type ExclusionReason,
+  isRefreshDue,
+  type MarketLogger,
+  MarketRegistry,
+  type MarketSnapshot,
+  spreadPct,
+  type Tier,
+  type TieredSymbol,
+  type UniverseEvent,
+  type UniverseState,
+  type UniverseUpdate,
+} from './market-registry.ts';
