@@ -1,0 +1,153 @@
+import type { Decimal } from 'decimal.js';
+import type { Side, Symbol as SymbolId } from '../broker.ts';
+import { asSim, dec, ENTRY_PRICE_DP, ZERO } from './decimal.ts';
+
+/**
+ * One symbol's net position in the ledger (Kraken Futures nets each contract into one position).
+ * `qty` is signed (long > 0). `qtyF`/`entryF` are float shadows for the per-bar hot path (liquidation and
+ * equity checks without allocating Decimals); the Decimal fields are the truth.
+ */
+export interface LedgerPosition {
+  readonly symbol: SymbolId;
+  qty: Decimal;
+  /** Average entry price, kept to {@link ENTRY_PRICE_DP} decimal places; 0 when flat. */
+  entry: Decimal;
+  qtyF: number;
+  entryF: number;
+  realisedPnl: Decimal;
+  fees: Decimal;
+  /** Net funding paid on this symbol (negative when received). */
+  fundingPaid: Decimal;
+}
+
+/** What a fill did to the position. */
+export interface FillEffect {
+  realised: Decimal;
+  /** Signed position before and after. */
+  before: Decimal;
+  after: Decimal;
+}
+
+/**
+ * The account's money, exact (decimal.js). Invariant, checked by property tests:
+ * `balance − initialBalance = realisedPnl − fees − fundingPaid` after every operation.
+ */
+export class Ledger {
+  readonly initialBalance: Decimal;
+  balance: Decimal;
+  realisedPnl: Decimal = ZERO;
+  fees: Decimal = ZERO;
+  /** Net funding paid (negative when more was received than paid). */
+  fundingPaid: Decimal = ZERO;
+  /** Float shadow of `balance`. */
+  balanceF: number;
+  private readonly bySymbol = new Map<SymbolId, LedgerPosition>();
+  /** Positions with a non-zero quantity, in the order they were opened. */
+  readonly open: LedgerPosition[] = [];
+
+  constructor(initialBalance: Decimal.Value) {
+    this.initialBalance = dec(initialBalance);
+    this.balance = this.initialBalance;
+    this.balanceF = this.balance.toNumber();
+  }
+
+  position(symbol: SymbolId): LedgerPosition | undefined {
+    return this.bySymbol.get(symbol);
+  }
+
+  /** Signed quantity (0 when flat or unknown). */
+  signedQty(symbol: SymbolId): Decimal {
+    return this.bySymbol.get(symbol)?.qty ?? ZERO;
+  }
+
+  private slot(symbol: SymbolId): LedgerPosition {
+    let p = this.bySymbol.get(symbol);
+    if (!p) {
+      p = {
+        symbol,
+        qty: ZERO,
+        entry: ZERO,
+        qtyF: 0,
+        entryF: 0,
+        realisedPnl: ZERO,
+        fees: ZERO,
+        fundingPaid: ZERO,
+      };
+      this.bySymbol.set(symbol, p);
+    }
+    return p;
+  }
+
+  /**
+   * Books a fill: position, average entry, realised P&L on the reduced part, fee. `qtyF` is the fill
+   * quantity as a float when the caller has it (saves a Decimal→number conversion on the hot path).
+   */
+  applyFill(
+    symbol: SymbolId,
+    side: Side,
+    qty: Decimal,
+    price: Decimal,
+    fee: Decimal,
+    qtyF: number = qty.toNumber(),
+  ): FillEffect {
+    const p = this.slot(symbol);
+    const q = asSim(qty);
+    const before = p.qty;
+    const buy = side === 'buy';
+    const after = buy ? before.plus(q) : before.minus(q);
+    let realised = ZERO;
+    if (before.isZero()) {
+      p.entry = asSim(price);
+      p.entryF = p.entry.toNumber();
+    } else if (before.isNegative() !== buy) {
+      // Adding: volume-weighted average entry, kept to ENTRY_PRICE_DP places.
+      p.entry = before.abs().mul(p.entry).plus(q.mul(price)).div(after.abs()).toDecimalPlaces(ENTRY_PRICE_DP);
+      p.entryF = p.entry.toNumber();
+    } else {
+      const closing = before.abs().lt(q) ? before.abs() : q;
+      realised = before.isNegative()
+        ? closing.mul(p.entry.minus(price))
+        : closing.mul(asSim(price).minus(p.entry));
+      if (after.isZero()) {
+        p.entry = ZERO;
+        p.entryF = 0;
+      } else if (after.isNegative() !== before.isNegative()) {
+        p.entry = asSim(price); // flipped: the rest opened at this price
+        p.entryF = p.entry.toNumber();
+      }
+    }
+    p.qty = after;
+    // The float shadow moves by the fill; exact zero when flat so "has a position" checks never drift.
+    p.qtyF = after.isZero() ? 0 : buy ? p.qtyF + qtyF : p.qtyF - qtyF;
+    if (!realised.isZero()) {
+      p.realisedPnl = p.realisedPnl.plus(realised);
+      this.realisedPnl = this.realisedPnl.plus(realised);
+      this.balance = this.balance.plus(realised);
+    }
+    if (!fee.isZero()) {
+      p.fees = p.fees.plus(fee);
+      this.fees = this.fees.plus(fee);
+      this.balance = this.balance.minus(fee);
+    }
+    this.balanceF = this.balance.toNumber();
+    this.trackOpen(p, before);
+    return { realised, before, after };
+  }
+
+  /** Books a funding payment: `amount` is the signed effect on the balance (negative = paid). */
+  applyFunding(symbol: SymbolId, amount: Decimal): void {
+    const p = this.slot(symbol);
+    p.fundingPaid = p.fundingPaid.minus(amount);
+    this.fundingPaid = this.fundingPaid.minus(amount);
+    this.balance = this.balance.plus(amount);
+    this.balanceF = this.balance.toNumber();
+  }
+
+  private trackOpen(p: LedgerPosition, before: Decimal): void {
+    const wasOpen = !before.isZero();
+    const isOpen = !p.qty.isZero();
+    if (wasOpen === isOpen) return;
+    if (isOpen) this.open.push(p);
+    else this.open.splice(this.open.indexOf(p), 1);
+  }
+}
