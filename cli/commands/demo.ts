@@ -1,5 +1,76 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
+import { UserError } from '../../data/errors.ts';
+import { runDemo } from '../../data/io/demo.ts';
+import { formatTs } from '../../data/io/timestamp.ts';
+import { backtestSummaryJson, demoBacktest, formatBacktestSummary } from '../backtest-run.ts';
+import { defaultDbPath } from '../options.ts';
+import { createProgress } from '../progress.ts';
+import { action, formatZodError } from '../run-action.ts';
+import { formatSummaryTable } from './data.ts';
 
-export function register(_program: Command): void {
-  // filled in by its owner
+const DemoFlags = z.object({
+  db: z.string().min(1, '--db needs a file path').optional(),
+  json: z.boolean().default(false),
+});
+
+export function register(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'the first thing to run: imports the bundled real sample (Binance USD-M perpetuals BTC, ETH, SOL, DOGE, ' +
+        'BNB; 1h 2020–2023 plus 4h/1d) into the store and prints what it holds',
+    )
+    .option('--db <FILE>', `DuckDB file (default ${defaultDbPath()}; env SMC_DB)`)
+    .option('--json', 'print a machine-readable summary')
+    .action(
+      action(async (raw: Record<string, unknown>) => {
+        const parsed = DemoFlags.safeParse(raw);
+        if (!parsed.success) throw new UserError(formatZodError(parsed.error));
+        const flags = parsed.data;
+        const progress = createProgress({ json: flags.json });
+        let started = false;
+        const summary = await runDemo({
+          db: flags.db ?? defaultDbPath(),
+          onProgress: (done, total) => {
+            if (!started) {
+              progress.start(total, 'sample');
+              started = true;
+            }
+            progress.update(done);
+          },
+        }).finally(() => progress.stop());
+        const backtest = await demoBacktest(summary.db, summary.sample, flags.json);
+        if (flags.json) {
+          process.stdout.write(
+            `${JSON.stringify(
+              {
+                ...summary,
+                backtest: backtestSummaryJson(backtest),
+                series: summary.series.map((s) => ({
+                  ...s,
+                  first: formatTs(s.firstTs),
+                  last: formatTs(s.lastTs),
+                })),
+              },
+              null,
+              2,
+            )}\n`,
+          );
+          return;
+        }
+        const what =
+          summary.importedFiles === 0
+            ? `bundled sample already in ${summary.db} (${summary.sample.length} files)`
+            : `imported ${summary.importedFiles} of ${summary.sample.length} bundled sample files ` +
+              `(${summary.insertedRows.toLocaleString('en-US')} new bars) into ${summary.db}`;
+        process.stdout.write(`${what}\n\n${formatSummaryTable(summary.series)}\n`);
+        process.stdout.write(`\n${formatBacktestSummary(backtest)}\n`);
+        process.stdout.write(
+          `\nopen the report: ${backtest.run.files.report}\n` +
+            'next: smc backtest --help   (your own config, symbols and dates)\n' +
+            '      smc data check-resample --symbol BTC   (resampled 1h vs the publisher 4h/1d bars)\n',
+        );
+      }),
+    );
 }

@@ -1,21 +1,33 @@
 import type { Command } from 'commander';
 
 /**
- * Every `smc` command, one module each. Commands are thin: they parse and validate flags, call the public
- * API and print.
+ * Every `smc` command, one module each, keyed by the top-level command name. Commands are thin: they parse
+ * and validate flags, call the library and print.
+ *
+ * Only the modules of the command being run are loaded: several pull in native or large packages (DuckDB,
+ * ccxt, vega) and loading all of them made every invocation pay ~1–2 s of start-up. `smc --help` and
+ * `smc help …` load them all.
  */
 type Registrar = (program: Command) => void;
+type Loader = () => Promise<{ register: Registrar }>;
 
-const registrars: Array<() => Promise<{ register: Registrar }>> = [
-  () => import('./data.ts'),
-  () => import('./fake-exchange.ts'),
-  () => import('./indicators.ts'),
-  () => import('./scan.ts'),
-  () => import('./demo.ts'),
-];
+const COMMANDS: Record<string, Loader[]> = {
+  data: [() => import('./data.ts'), () => import('./data-fetch.ts')],
+  'fake-exchange': [() => import('./fake-exchange.ts')],
+  indicators: [() => import('./indicators.ts')],
+  scan: [() => import('./scan.ts')],
+  backtest: [() => import('./backtest.ts')],
+  sweep: [() => import('./sweep.ts')],
+  walkforward: [() => import('./walkforward.ts')],
+  compare: [() => import('./compare.ts')],
+  chart: [() => import('./chart.ts')],
+  demo: [() => import('./demo.ts')],
+};
 
-export async function registerCommands(program: Command): Promise<void> {
-  for (const load of registrars) {
+export async function registerCommands(program: Command, argv: readonly string[] = process.argv): Promise<void> {
+  const name = argv.slice(2).find((a) => !a.startsWith('-'));
+  const selected = name !== undefined && COMMANDS[name] ? COMMANDS[name] : Object.values(COMMANDS).flat();
+  for (const load of selected) {
     const mod = await load();
     mod.register(program);
   }

@@ -1,0 +1,115 @@
+import type { CandleSeries } from '../../data/candles/series.ts';
+import { resample } from '../../data/resample/resample.ts';
+import { TIMEFRAME_MS, type Timeframe } from '../../data/timeframes.ts';
+import type { CandlesByTimeframe } from '../../strategies/strategy.ts';
+import { contentHash } from './hash.ts';
+
+/**
+ * The candles a backtest runs on: per symbol, columnar series keyed by timeframe. The base timeframe
+ * drives the run (one tick per base-bar close); higher timeframes a strategy needs are taken from the
+ * feed when present (imported) or resampled from the base.
+ */
+export interface BacktestFeed {
+  readonly baseTimeframe: Timeframe;
+  readonly candles: Readonly<Record<string, CandlesByTimeframe>>;
+  /**
+   * First decision time (base-bar close, UTC ms) at which the trader may act; earlier bars are warm-up
+   * history that the strategies and the simulator see but nothing trades on, and the equity curve
+   * starts here. Default: the first bar.
+   */
+  readonly tradeFrom?: number;
+}
+
+/** Symbols of the feed in a stable (sorted) order. */
+export function feedSymbols(feed: BacktestFeed): string[] {
+  return Object.keys(feed.candles).sort();
+}
+
+/**
+ * The candles of each symbol with every timeframe in `required`: present ones as given, missing ones
+ * resampled from the base (UTC-aligned, closed buckets only). Throws when a symbol has no base series.
+ */
+export function completeFeed(
+  feed: BacktestFeed,
+  required: readonly Timeframe[],
+): Record<string, CandlesByTimeframe> {
+  const out: Record<string, CandlesByTimeframe> = {};
+  for (const symbol of feedSymbols(feed)) {
+    const have = feed.candles[symbol];
+    const base = have[feed.baseTimeframe];
+    if (base === undefined) {
+      throw new Error(`feed has no ${feed.baseTimeframe} (base) candles for ${symbol}`);
+    }
+    const byTf: CandlesByTimeframe = { [feed.baseTimeframe]: base };
+    for (const tf of required) {
+      if (byTf[tf] !== undefined) continue;
+      if (TIMEFRAME_MS[tf] < TIMEFRAME_MS[feed.baseTimeframe]) {
+        throw new Error(
+          `a strategy needs ${tf} candles, finer than the ${feed.baseTimeframe} base: use a finer base`,
+        );
+      }
+      byTf[tf] = have[tf] ?? resample(base, tf);
+    }
+    out[symbol] = byTf;
+  }
+  return out;
+}
+
+/**
+ * Content hash of the candles used: every series' identity and its six columns, by symbol and
+ * timeframe in sorted order, plus the trading start.
+ */
+export function feedHash(
+  candles: Readonly<Record<string, CandlesByTimeframe>>,
+  baseTimeframe: Timeframe,
+  tradeFrom: number | undefined,
+): string {
+  const parts: Array<
+    Pick<
+      CandleSeries,
+      'source' | 'symbol' | 'timeframe' | 'ts' | 'open' | 'high' | 'low' | 'close' | 'volume'
+    >
+  > = [];
+  for (const symbol of Object.keys(candles).sort()) {
+    const byTf = candles[symbol];
+    const tfs = (Object.keys(byTf) as Timeframe[]).sort((a, b) => TIMEFRAME_MS[a] - TIMEFRAME_MS[b]);
+    for (const tf of tfs) {
+      const s = byTf[tf];
+      if (s === undefined) continue;
+      parts.push({
+        source: s.source,
+        symbol: s.symbol,
+        timeframe: s.timeframe,
+        ts: s.ts,
+        open: s.open,
+        high: s.high,
+        low: s.low,
+        close: s.close,
+        volume: s.volume,
+      });
+    }
+  }
+  return contentHash({ baseTimeframe, tradeFrom: tradeFrom ?? null, series: parts });
+}
+
+/** The union of the base series' bar open times, ascending (symbols may start and end at other times). */
+export function mergedTimeline(bases: readonly CandleSeries[]): Float64Array {
+  let acc: Float64Array = bases.length > 0 ? bases[0].ts : new Float64Array(0);
+  for (let k = 1; k < bases.length; k++) acc = mergeSorted(acc, bases[k].ts);
+  return acc;
+}
+
+/** Merge of two ascending arrays without duplicates. */
+function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length || j < b.length) {
+    const x = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i] : b[j];
+    if (i < a.length && a[i] === x) i++;
+    if (j < b.length && b[j] === x) j++;
+    out[n++] = x;
+  }
+  return out.slice(0, n);
+}
