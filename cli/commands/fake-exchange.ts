@@ -74,6 +74,7 @@ async function serve(raw: RawOptions): Promise<void> {
   // heavy modules load only when the command runs, so other commands start fast
   const { CandleStore } = await import('../../data/store/candle-store.ts');
   const { createFakeKrakenServer, storeCandleSource } = await import('../../live/kraken/fake/index.ts');
+  const { createPrivateVenue } = await import('../../live/kraken/fake/private/index.ts');
 
   const store = await CandleStore.open(o.db, { readOnly: true });
   const candles = storeCandleSource(store, o.source);
@@ -85,9 +86,12 @@ async function serve(raw: RawOptions): Promise<void> {
         'import or fetch some first (smc data import, smc demo), or fix --db/--source',
     );
   }
+  // private endpoints (live/paper mode): keys from the flags, else the environment, else open (unsigned)
+  const privateVenue = createPrivateVenue();
   const server = createFakeKrakenServer({
     candles,
     credentials: o.apiKey && o.apiSecret ? { apiKey: o.apiKey, apiSecret: o.apiSecret } : undefined,
+    extensions: [privateVenue.extension],
   });
   let url: string;
   try {
@@ -106,7 +110,8 @@ async function serve(raw: RawOptions): Promise<void> {
     process.stdout.write(
       `fake Kraken Futures listening on ${url} — ${instruments.length} perpetuals ` +
         `(${instruments.map((i) => i.id).join(', ')}) from ${o.db}\n` +
-        `  e.g. smc data fetch --exchange-url ${url} --symbols ${instruments[0]?.symbol ?? 'BTC'} --since 2024-01-01\n`,
+        `  e.g. smc data fetch --exchange-url ${url} --symbols ${instruments[0]?.symbol ?? 'BTC'} --since 2024-01-01\n` +
+        `  private endpoints: ${privateVenue.authenticated ? 'signed requests only' : 'OPEN (no --api-key/--api-secret or KRAKEN_FUTURES_API_KEY/SECRET given)'}\n`,
     );
   }
 

@@ -5,7 +5,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { CHARTS_PREFIX, PUBLIC_PREFIX } from '../api/paths.ts';
+import { CHARTS_PREFIX, isPrivatePath, PUBLIC_PREFIX } from '../api/paths.ts';
 import { serverTime } from '../api/schema/common.ts';
 import type { CandleSource } from './candle-source.ts';
 import { type FaultConfigInput, FaultInjector, type RouteKind } from './faults.ts';
@@ -64,6 +64,7 @@ export function krakenError(error: string, now: number) {
 function routeKind(url: string): RouteKind | null {
   if (url.startsWith('/_control')) return null;
   if (url.startsWith(CHARTS_PREFIX)) return 'charts';
+  if (isPrivatePath(url)) return 'private';
   if (url.startsWith(PUBLIC_PREFIX)) return 'public';
   return 'private';
 }
