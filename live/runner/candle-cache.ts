@@ -46,6 +46,16 @@ export class CandleCache {
     return this.entries.get(symbol)?.series;
   }
 
+  /** Whether `symbol` has cached candles. */
+  has(symbol: string): boolean {
+    return this.entries.has(symbol);
+  }
+
+  /** Drops `symbol`'s candles (it left the universe): a later {@link refresh} fetches its history again. */
+  forget(symbol: string): void {
+    this.entries.delete(symbol);
+  }
+
   /** Whether `symbol` should be fetched at `now`: never fetched, or a bar closed since and the floor passed. */
   due(symbol: string, now: number): boolean {
     const e = this.entries.get(symbol);

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { CandleSeries } from '../../data/candles/series.ts';
+import type { MarketRegistryConfigInput } from '../../data/markets/index.ts';
 import { alignDown, TIMEFRAME_MS, type Timeframe } from '../../data/timeframes.ts';
 import type { BacktestConfig, StrategySpec } from '../../engine/backtest/config.ts';
 import { completeFeed } from '../../engine/backtest/feed.ts';
@@ -29,7 +30,9 @@ import { CandleCache } from './candle-cache.ts';
 import type { CandleFeed } from './candle-feed.ts';
 import { mapLimit } from './concurrency.ts';
 import { OrderEventSource, TrackingBroker } from './order-events.ts';
+import { STATE_KEYS } from './state-keys.ts';
 import { SteppedSmc } from './stepped-strategy.ts';
+import { krakenUniverseSource, LiveUniverse, type UniverseSource } from './universe.ts';
 
 /**
  * The live runner: the same Trader the backtest runs (engine/trader.ts), assembled on the Kraken Futures
@@ -37,22 +40,41 @@ import { SteppedSmc } from './stepped-strategy.ts';
  * the same engines). Per tick:
  *
  * 1. broker events — open orders and new fills become the engine's order events (./order-events.ts);
- * 2. candles — symbols whose bar closed (candle-boundary caching, 30 s floor) are fetched with bounded
- *    concurrency over the universe (seed §14, §15);
- * 3. the Trader's tick at the bar boundary, on candles closed by it (the backtest's decision time);
- * 4. reconciliation with the exchange every ~120 s (engine/positions/sync.ts: phantoms imported, never
+ * 2. the universe — every 4 h (and at startup) the MarketRegistry classifies the candidates from the
+ *    venue's tickers, with shrink protection (./universe.ts, seed §15);
+ * 3. candles — symbols whose bar closed (candle-boundary caching, 30 s floor) are fetched with bounded
+ *    concurrency over the universe and the symbols of open positions (seed §14, §15);
+ * 4. the Trader's tick at the bar boundary, on candles closed by it (the backtest's decision time). The
+ *    Trader's market is every candidate listed at startup; strategies are built lazily and decide only
+ *    for symbols in the current universe. A symbol that leaves it keeps its candles while a managed
+ *    position is open in it, so the position is still trailed, protected and closed;
+ * 5. reconciliation with the exchange every ~120 s (engine/positions/sync.ts: phantoms imported, never
  *    flattened, PENDING adopted — seed Bugs 3 and 6);
- * 5. persistence (positions, intents, fills, trades, halt/safety/risk state) and one `CYCLE_SUMMARY` line.
+ * 6. persistence (positions, intents, fills, trades, halt/safety/risk state) and one `CYCLE_SUMMARY` line.
  *
- * Startup order (seed §7): credentials (a wrong key stops here, before anything trades) → instruments and
- * leverage → stored state → candles → sync orders and fills → resolve intents a crash left pending →
- * reconcile and import phantoms → trade.
+ * Startup order (seed §7): credentials (a wrong key stops here, before anything trades) → stored positions
+ * and instruments → universe discovery and leverage → stored safety/risk state → candles → sync orders and
+ * fills → resolve intents a crash left pending → reconcile and import phantoms → trade.
  */
 
 export interface LiveRunnerOptions {
   /** Trading config: strategy, risk, positions, safety, sim (leverage), backtest.strategies. */
   config: BacktestConfig;
+  /**
+   * Candidate symbols: the universe is discovered among them at startup and every 4 h (seed §15, §16).
+   * Only candidates the venue lists at startup can be traded by this process.
+   */
   symbols: readonly SymbolId[];
+  /**
+   * Universe discovery. Default: every candidate pinned Tier A, i.e. traded while the venue lists it and
+   * has not suspended it, whatever its liquidity.
+   */
+  universe?: {
+    /** MarketRegistry settings (tiers, pinned majors, shrink ratio, refresh interval); default `{ pinnedTierA: symbols }`. */
+    registry?: MarketRegistryConfigInput;
+    /** Where the venue's liquidity is read (default: the broker's tickers and instruments). */
+    source?: UniverseSource;
+  };
   baseTimeframe: Timeframe;
   broker: KrakenFuturesBroker;
   candles: CandleFeed;
@@ -82,8 +104,9 @@ export interface CycleSummary {
   cooldowns_active: number;
 }
 
-const SAFETY_KEY = 'safety';
-const RISK_KEY = 'risk';
+const SAFETY_KEY = STATE_KEYS.safety;
+const RISK_KEY = STATE_KEYS.risk;
+const UNIVERSE_KEY = STATE_KEYS.universe;
 
 function strategyOf(spec: StrategySpec, config: BacktestConfig): Strategy<Decision<object>> {
   return spec.kind === 'smc'
@@ -104,7 +127,15 @@ export class LiveRunner {
   private readonly cache: CandleCache;
   private readonly strategies: Strategy<Decision<object>>[];
   private readonly pending = new Set<Promise<unknown>>();
+  private readonly universe: LiveUniverse;
+  /** The Trader's market: candidates (and symbols of stored positions) listed at startup. */
   private symbols: SymbolId[] = [];
+  /** The universe in force, within the market: the symbols strategies decide. */
+  private active = new Set<SymbolId>();
+  /** Symbols whose strategies must catch up with their candles at the next decision. */
+  private readonly dirty = new Set<SymbolId>();
+  private readonly leveraged = new Set<SymbolId>();
+  private readonly unlistedLogged = new Set<string>();
   private instruments = new Map<SymbolId, Instrument>();
   private trader: Trader | null = null;
   private bindings: StrategyBinding[] = [];
@@ -137,6 +168,17 @@ export class LiveRunner {
       floorMs: opts.candleFloorMs,
       ...(opts.historyFrom === undefined ? {} : { historyFrom: opts.historyFrom }),
     });
+    this.universe = new LiveUniverse({
+      candidates: opts.symbols,
+      registry: opts.universe?.registry ?? { pinnedTierA: [...opts.symbols] },
+      source: opts.universe?.source ?? krakenUniverseSource(opts.broker.client),
+      logger: opts.logger,
+    });
+  }
+
+  /** The universe in force (symbols strategies decide), in market order. */
+  universeSymbols(): SymbolId[] {
+    return this.symbols.filter((s) => this.active.has(s));
   }
 
   /** Active positions of the registry (what CYCLE_SUMMARY counts). */
@@ -161,60 +203,139 @@ export class LiveRunner {
     this.startedAt = now;
     // 1. credentials: a refused key stops the runner before it trades
     await this.o.broker.verifyCredentials();
-    // 2. instruments and leverage
+    // 2. instruments: the market is every listed candidate, and every symbol a stored position is in
+    for (const p of await store.loadPositions()) this.registry.put(p);
     const listed = new Map((await this.o.broker.instruments()).map((i) => [i.symbol, i]));
-    for (const s of this.o.symbols) {
+    const held = this.registry.getAllActive().map((p) => p.symbol);
+    for (const s of new Set([...this.o.symbols, ...held])) {
       const inst = listed.get(s);
       if (inst) {
         this.symbols.push(s);
         this.instruments.set(s, inst);
       } else logger.warn({ symbol: s }, 'Symbol not listed on the exchange: left out of the universe');
     }
-    if (this.symbols.length === 0)
+    if (!this.o.symbols.some((s) => listed.has(s)))
       throw new BrokerError('invalid_order', 'none of the configured symbols is listed');
-    const leverage = this.o.leverage === undefined ? config.sim.leverage : this.o.leverage;
-    if (leverage !== null) {
-      await mapLimit(this.symbols, this.concurrency(), async (s) => {
-        const lev = Math.min(leverage, this.instruments.get(s)?.maxLeverage ?? leverage);
-        try {
-          await this.o.broker.setLeverage(s, lev);
-        } catch (err) {
-          // authentication was checked above; anything else leaves the venue's setting in place
-          this.o.logger.warn(
-            { symbol: s, leverage: lev, err: (err as Error).message },
-            'Leverage preference not set',
-          );
-        }
-      });
-    }
-    // 3. stored state
-    for (const p of await store.loadPositions()) this.registry.put(p);
+    // 3. universe (the stored one is the shrink baseline) and leverage on it
+    this.universe.restore(await store.getState(UNIVERSE_KEY));
+    await this.refreshUniverse(now);
+    // 4. stored state
     const safety = (await store.getState(SAFETY_KEY)) as SafetySnapshot | undefined;
     const halt = await store.loadHaltState();
     const riskState = (await store.getState(RISK_KEY)) as RiskManagerState | undefined;
     this.events.markSeen(await store.fills(now - 7 * 86_400_000));
     this.risk = new RiskManager(config.risk, logger, riskState);
-    // 4. candles of the whole universe
-    await this.refreshCandles(now, this.symbols);
+    // 5. candles of the universe and of the open positions
+    await this.refreshCandles(now, this.tracked());
     // the halt is stored on its own too (operators read and clear it): it wins over the snapshot's copy
     this.buildTrader({
       halt,
       monitor: safety?.monitor ?? { peakEquity: null, nakedConsecutive: 0 },
       autoRecoveries: safety?.autoRecoveries ?? [],
     });
-    // 5. sync orders and fills, then resolve what a crash left pending, then reconcile and import phantoms
+    // 6. sync orders and fills, then resolve what a crash left pending, then reconcile and import phantoms
     await this.pollEvents(now);
     await this.resolvePendingIntents(now);
     await this.reconcile(now);
     await this.flush();
     logger.info(
-      { universe: this.symbols.length, positions: this.registry.getAllActive().length, halted: halt.active },
+      { universe: this.active.size, positions: this.registry.getAllActive().length, halted: halt.active },
       'LIVE_STARTED',
     );
   }
 
   private concurrency(): number {
     return this.o.concurrency ?? 50;
+  }
+
+  /** Sets the leverage preference on symbols that have not had it yet (default: `config.sim.leverage`). */
+  private async setLeverage(symbols: readonly SymbolId[]): Promise<void> {
+    const leverage = this.o.leverage === undefined ? this.o.config.sim.leverage : this.o.leverage;
+    const todo = symbols.filter((s) => !this.leveraged.has(s));
+    if (leverage === null || todo.length === 0) return;
+    await mapLimit(todo, this.concurrency(), async (s) => {
+      const lev = Math.min(leverage, this.instruments.get(s)?.maxLeverage ?? leverage);
+      this.leveraged.add(s);
+      try {
+        await this.o.broker.setLeverage(s, lev);
+      } catch (err) {
+        // authentication was checked at startup; anything else leaves the venue's setting in place
+        this.o.logger.warn(
+          { symbol: s, leverage: lev, err: (err as Error).message },
+          'Leverage preference not set',
+        );
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ universe
+
+  /**
+   * One discovery (seed §15): classifies the candidates from the venue's tickers and applies the result
+   * with shrink protection (the registry logs UNIVERSE_SHRINK_REJECTED and keeps the old universe). The
+   * accepted universe, within the market, becomes the set strategies decide: a symbol that joins gets its
+   * leverage and, once its candles are in, its strategies; one that leaves stops being decided, and its
+   * candles are dropped unless a managed position is open in it.
+   */
+  private async refreshUniverse(now: number): Promise<void> {
+    const update = await this.universe.refresh(now);
+    if (update !== null) {
+      const json = this.universe.toJson();
+      if (json !== null) this.write(this.o.store.setState(UNIVERSE_KEY, json, now));
+    }
+    const next = new Set<SymbolId>();
+    for (const s of this.universe.symbols()) {
+      if (this.instruments.has(s)) next.add(s);
+      else if (!this.unlistedLogged.has(s)) {
+        this.unlistedLogged.add(s);
+        this.o.logger.warn({ symbol: s }, 'Universe symbol was not listed at startup: restart to trade it');
+      }
+    }
+    const added = [...next].filter((s) => !this.active.has(s));
+    const removed = [...this.active].filter((s) => !next.has(s));
+    this.active = next;
+    for (const s of added) this.dirty.add(s);
+    for (const s of removed) this.leaveUniverse(s);
+    await this.setLeverage(added);
+    if (update?.accepted) {
+      this.o.logger.info(
+        {
+          event: update.event,
+          universe: next.size,
+          added,
+          removed,
+          tiers_changed: update.tierChanged.length,
+        },
+        `${update.event} universe=${next.size}`,
+      );
+    }
+  }
+
+  private leaveUniverse(symbol: SymbolId): void {
+    const s = this.symbols.indexOf(symbol);
+    for (const b of this.bindings) b.prepared[s] = null;
+    this.dirty.delete(symbol);
+    if (this.registry.getActiveBySymbol(symbol)) {
+      this.o.logger.info({ symbol }, 'Symbol left the universe: its open position is managed until closed');
+    } else this.dropCandles(symbol);
+    if (this.bindings.some((b) => b.policy.kind === 'target_exposure')) {
+      this.o.logger.warn(
+        { symbol },
+        'Symbol left the universe: target-exposure strategies stop trading it (exposure they hold there is left as is)',
+      );
+    }
+  }
+
+  private dropCandles(symbol: SymbolId): void {
+    this.cache.forget(symbol);
+    const s = this.symbols.indexOf(symbol);
+    if (s >= 0 && s < this.base.length) this.base[s] = this.emptySeries(symbol);
+  }
+
+  /** Symbols whose candles are kept: the universe, and every symbol with an active managed position. */
+  private tracked(): SymbolId[] {
+    const held = new Set(this.registry.getAllActive().map((p) => p.symbol));
+    return this.symbols.filter((s) => this.active.has(s) || held.has(s));
   }
 
   private buildTrader(safetyState: SafetySnapshot): void {
@@ -230,6 +351,7 @@ export class LiveRunner {
           : { kind: 'managed' },
     }));
     for (let s = 0; s < this.symbols.length; s++) this.prepare(s);
+    this.dirty.clear();
     const risk = this.risk ?? new RiskManager(config.risk, logger);
     const probe: AccountProbe = {
       equity: () => this.probeState.equity,
@@ -297,13 +419,15 @@ export class LiveRunner {
 
   /**
    * Brings every strategy of symbol index `s` up to its current candles: the SMC strategy steps through
-   * the new bars (./stepped-strategy.ts); others are prepared again over the whole history.
+   * the new bars (./stepped-strategy.ts); others are prepared again over the whole history. A symbol out
+   * of the universe only gets its candles (for its position), no strategy.
    */
   private prepare(s: number): void {
     const symbol = this.symbols[s];
     const series = this.cache.series(symbol);
     if (!series || series.length === 0) return;
     this.base[s] = series;
+    if (!this.active.has(symbol)) return;
     const base = this.o.baseTimeframe;
     for (let k = 0; k < this.strategies.length; k++) {
       const spec = this.o.config.backtest.strategies[k];
@@ -334,19 +458,23 @@ export class LiveRunner {
     const now = this.o.clock.now();
     this.cycle++;
     await this.pollEvents(now);
+    if (this.universe.isRefreshDue(now)) await this.refreshUniverse(now);
 
-    const due = this.symbols.filter((s) => this.cache.due(s, now));
-    const changed = await this.refreshCandles(now, due);
+    const tracked = this.tracked();
+    this.dropUntracked(tracked);
+    const due = tracked.filter((s) => this.cache.due(s, now));
+    for (const s of await this.refreshCandles(now, due)) this.dirty.add(s);
     const boundary = alignDown(now, this.o.baseTimeframe);
     const bars = new Int32Array(this.symbols.length).fill(-1);
     let decisionTime = now;
     if (boundary > this.lastDecision) {
       for (let s = 0; s < this.symbols.length; s++) {
-        if (changed.has(this.symbols[s])) this.prepare(s);
+        if (this.dirty.has(this.symbols[s])) this.prepare(s);
         const series = this.base[s];
         const i = series.length - 1;
         if (i >= 0 && series.ts[i] + this.span === boundary) bars[s] = i;
       }
+      this.dirty.clear();
       this.lastDecision = boundary;
       decisionTime = boundary;
     }
@@ -359,12 +487,19 @@ export class LiveRunner {
     return this.summary(now, performance.now() - t0);
   }
 
+  /** Candles of symbols neither in the universe nor holding a position any more (a position closed after its symbol left). */
+  private dropUntracked(tracked: readonly SymbolId[]): void {
+    if (tracked.length === this.symbols.length) return;
+    const keep = new Set(tracked);
+    for (const s of this.symbols) if (!keep.has(s) && this.cache.has(s)) this.dropCandles(s);
+  }
+
   private summary(now: number, durationMs: number): CycleSummary {
     const s: CycleSummary = {
       cycle: this.cycle,
       duration_ms: Math.round(durationMs),
       positions: this.registry.getAllActive().length,
-      universe: this.symbols.length,
+      universe: this.active.size,
       system_state: this.systemState(),
       cooldowns_active: this.risk?.cooldown.activeCount(now) ?? 0,
     };
@@ -420,6 +555,11 @@ export class LiveRunner {
     });
     for (const p of result.updated) this.write(this.o.store.savePosition(p));
     for (const p of this.registry.getAllActive()) this.write(this.o.store.savePosition(p));
+    // a phantom imported in a symbol out of the universe needs its candles before it is protected
+    const uncached = this.tracked().filter((s) => !this.cache.has(s));
+    if (uncached.length > 0 && this.trader !== null) {
+      for (const s of await this.refreshCandles(now, uncached)) this.prepare(this.symbols.indexOf(s));
+    }
     await this.executeAll(now, actions);
     // stops and TPs a position lacks on the exchange (after a restart, a halt, a vanished order)
     await this.trader?.backfillProtection(now);
