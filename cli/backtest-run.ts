@@ -1,25 +1,17 @@
-import { join } from 'node:path';
-import { ZodError } from 'zod';
-import { UserError } from '../data/errors.ts';
-import { CandleStore } from '../data/store/candle-store.ts';
-import { type BacktestConfig, parseBacktestConfig } from '../engine/backtest/config.ts';
-import { runBacktest } from '../engine/backtest/run.ts';
-import type { BacktestResult } from '../engine/backtest/types.ts';
-import { warmupMs } from '../engine/research/config-schema.ts';
+import { type BacktestFromStoreResult, backtestFromStore as backtestFromStoreApi } from '../api/backtest.ts';
 import { fmtDuration, fmtNumber, fmtPct } from '../reports/html/format.ts';
-import { type RunDirSummary, writeBacktestRun } from '../reports/run-dir/write.ts';
-import type { CandlesByTimeframe } from '../strategies/strategy.ts';
-import { loadResearchConfig, PACKAGE_VERSION, pickBaseSeries } from './commands/sweep.ts';
 import type { CandleScope } from './options.ts';
-import { createProgress } from './progress.ts';
-import { formatZodError } from './run-action.ts';
+import { progressDriver } from './progress.ts';
 
 /**
- * `smc backtest` (and the backtest step of `smc demo`): config → candles from the store (with warm-up
- * history before --from) → runBacktest → run directory. The engine returns plain data; every file is
- * written here, at the edge.
+ * What `smc backtest` and `smc demo` print about a backtest (api/backtest.ts runs it), and the command's
+ * call into the API with a progress bar.
  */
 
+/** The config loader (api/config.ts), for callers that load configs through here (chart.ts). */
+export { loadBacktestConfig } from '../api/config.ts';
+
+/** `smc backtest`'s parsed flags. */
 export interface BacktestCliOptions {
   readonly scope: CandleScope;
   readonly configFile?: string;
@@ -30,72 +22,23 @@ export interface BacktestCliOptions {
   readonly title?: string;
 }
 
-export interface BacktestCliOutcome {
-  readonly result: BacktestResult;
-  readonly run: RunDirSummary;
-  readonly config: BacktestConfig;
-}
+/** What the command prints from. */
+export type BacktestCliOutcome = BacktestFromStoreResult;
 
-/** The config of `--config FILE` (over the defaults, with its `backtest:` section), validated. */
-export function loadBacktestConfig(file: string | undefined): BacktestConfig {
-  const raw = loadResearchConfig(file);
-  try {
-    return parseBacktestConfig(raw);
-  } catch (err) {
-    if (err instanceof ZodError)
-      throw new UserError(`invalid config ${file ?? '(defaults)'}: ${formatZodError(err)}`);
-    throw err;
-  }
-}
-
+/** api/backtest.ts's backtestFromStore for the parsed flags, with a progress bar unless --json. */
 export async function backtestFromStore(opts: BacktestCliOptions): Promise<BacktestCliOutcome> {
-  const { scope } = opts;
-  const config = loadBacktestConfig(opts.configFile);
-  const store = await CandleStore.open(scope.db, { readOnly: true });
-  let candles: Record<string, CandlesByTimeframe>;
-  let base: BacktestResult['baseTimeframe'];
-  try {
-    const picked = pickBaseSeries(await store.list(), scope.symbols, scope.timeframe, opts.source);
-    base = picked[0].timeframe;
-    const warmup = warmupMs(config, base);
-    const from = scope.from === undefined ? undefined : scope.from - warmup;
-    const series = await store.readMany(picked, { from, to: scope.to });
-    const empty = series.filter((s) => s.length === 0).map((s) => s.symbol);
-    if (empty.length > 0) {
-      throw new UserError(
-        `no ${base} candles of ${empty.join(', ')} between --from and --to: widen the range`,
-      );
-    }
-    candles = Object.fromEntries(series.map((s) => [s.symbol, { [base]: s }]));
-  } finally {
-    await store.close();
-  }
-
-  const progress = createProgress({ json: scope.json });
-  let started = false;
-  const result = await runBacktest(
-    config,
-    { baseTimeframe: base, candles, ...(scope.from === undefined ? {} : { tradeFrom: scope.from }) },
-    {
-      packageVersion: PACKAGE_VERSION,
-      onProgress: (done, total) => {
-        if (!started) {
-          progress.start(total, 'backtest');
-          started = true;
-        }
-        progress.update(done);
-      },
+  const bar = progressDriver({ json: opts.scope.json });
+  return backtestFromStoreApi({
+    ...opts.scope,
+    ...(opts.source === undefined ? {} : { source: opts.source }),
+    ...(opts.configFile === undefined ? {} : { config: opts.configFile }),
+    ...(opts.out === undefined ? {} : { out: opts.out }),
+    ...(opts.title === undefined ? {} : { title: opts.title }),
+    onProgress: (done, total) => {
+      bar.report(done, total, 'backtest');
+      if (done === total) bar.stop();
     },
-  ).finally(() => progress.stop());
-
-  const dir =
-    opts.out ?? join('runs', `backtest-${result.configHash.slice(0, 8)}-${result.dataHash.slice(0, 8)}`);
-  const run = await writeBacktestRun(dir, result, {
-    config,
-    versions: { node: process.version },
-    ...(opts.title ? { title: opts.title } : {}),
-  });
-  return { result, run, config };
+  }).finally(() => bar.stop());
 }
 
 /** The machine-readable summary (`--json`). */
@@ -147,26 +90,4 @@ export function formatBacktestSummary(o: BacktestCliOutcome): string {
   lines.push(`run directory: ${o.run.dir}`);
   lines.push(`report:        ${o.run.files.report}`);
   return lines.join('\n');
-}
-
-/** Where `smc demo` writes its backtest (the same each time, so reruns replace it). */
-export const DEMO_RUN_DIR = join('runs', 'demo');
-
-/**
- * The backtest step of `smc demo`: the default config over every bundled sample symbol on the 1h base,
- * written to runs/demo with its report.
- */
-export async function demoBacktest(
-  db: string,
-  sample: readonly { symbol: string; source: string }[],
-  json: boolean,
-): Promise<BacktestCliOutcome> {
-  const symbols = [...new Set(sample.map((s) => s.symbol))].sort();
-  const sources = [...new Set(sample.map((s) => s.source))];
-  return backtestFromStore({
-    scope: { db, symbols, timeframe: '1h', json },
-    ...(sources.length === 1 ? { source: sources[0] } : {}),
-    out: DEMO_RUN_DIR,
-    title: `smc demo: SMC backtest of the bundled sample (${symbols.join(', ')}, 1h)`,
-  });
 }

@@ -1,5 +1,8 @@
 import { ZodError } from 'zod';
+import { formatZodError } from '../api/errors.ts';
 import { UserError } from '../data/errors.ts';
+
+export { formatZodError };
 
 /**
  * Prints one line naming the cause (and, for a UserError, its row-level details) and returns the exit
@@ -21,11 +24,6 @@ export function reportFailure(err: unknown): number {
   process.stderr.write(`smc: ${e.message}\n`);
   if (process.env.SMC_DEBUG) process.stderr.write(`${e.stack ?? ''}\n`);
   return 1;
-}
-
-/** "field.path: message; other.path: message" — names the field and what to do. */
-export function formatZodError(err: ZodError): string {
-  return err.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
 }
 
 /** Wraps a commander action so every failure goes through reportFailure and sets the exit code. */

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { runDemo } from '../../api/demo.ts';
 import { UserError } from '../../data/errors.ts';
-import { runDemo } from '../../data/io/demo.ts';
 import { formatTs } from '../../data/io/timestamp.ts';
-import { backtestSummaryJson, demoBacktest, formatBacktestSummary } from '../backtest-run.ts';
+import { backtestSummaryJson, formatBacktestSummary } from '../backtest-run.ts';
 import { defaultDbPath } from '../options.ts';
-import { createProgress } from '../progress.ts';
+import { progressDriver } from '../progress.ts';
 import { action, formatZodError } from '../run-action.ts';
 import { formatSummaryTable } from './data.ts';
 
@@ -28,19 +28,15 @@ export function register(program: Command): void {
         const parsed = DemoFlags.safeParse(raw);
         if (!parsed.success) throw new UserError(formatZodError(parsed.error));
         const flags = parsed.data;
-        const progress = createProgress({ json: flags.json });
-        let started = false;
+        const bar = progressDriver({ json: flags.json });
         const summary = await runDemo({
           db: flags.db ?? defaultDbPath(),
-          onProgress: (done, total) => {
-            if (!started) {
-              progress.start(total, 'sample');
-              started = true;
-            }
-            progress.update(done);
+          onProgress: (done, total, info) => {
+            bar.report(done, total, info.phase);
+            if (info.phase === 'backtest' && done === total) bar.stop();
           },
-        }).finally(() => progress.stop());
-        const backtest = await demoBacktest(summary.db, summary.sample, flags.json);
+        }).finally(() => bar.stop());
+        const { backtest } = summary;
         if (flags.json) {
           process.stdout.write(
             `${JSON.stringify(

@@ -16,15 +16,22 @@ const COMMANDS: Record<string, Loader[]> = {
   'fake-exchange': [() => import('./fake-exchange.ts')],
   indicators: [() => import('./indicators.ts')],
   scan: [() => import('./scan.ts')],
+  check: [() => import('./check.ts')],
   backtest: [() => import('./backtest.ts')],
   sweep: [() => import('./sweep.ts')],
   walkforward: [() => import('./walkforward.ts')],
   compare: [() => import('./compare.ts')],
   chart: [() => import('./chart.ts')],
   demo: [() => import('./demo.ts')],
+  live: [() => import('./live.ts')],
+  promote: [() => import('./promote.ts')],
+  status: [() => import('./status.ts')],
 };
 
-export async function registerCommands(program: Command, argv: readonly string[] = process.argv): Promise<void> {
+export async function registerCommands(
+  program: Command,
+  argv: readonly string[] = process.argv,
+): Promise<void> {
   const name = argv.slice(2).find((a) => !a.startsWith('-'));
   const selected = name !== undefined && COMMANDS[name] ? COMMANDS[name] : Object.values(COMMANDS).flat();
   for (const load of selected) {

@@ -1,90 +1,15 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
-import { ZodError } from 'zod';
-import type { CandleSeries } from '../../data/candles/series.ts';
-import { UserError } from '../../data/errors.ts';
-import { CandleStore, type SeriesSummary } from '../../data/store/candle-store.ts';
-import { canonicalSymbol } from '../../data/symbols/symbols.ts';
-import type { Timeframe } from '../../data/timeframes.ts';
-import {
-  DEFAULT_STRATEGY_CONFIG,
-  type StrategyConfig,
-  strategySectionOf,
-} from '../../strategies/smc/config.ts';
-import { formatFunnelTable, funnelAddsUp } from '../../strategies/smc/funnel.ts';
-import { scanFunnel, warmupStart } from '../../strategies/smc/scan.ts';
+import { scan } from '../../api/scan.ts';
+import { formatFunnelTable } from '../../strategies/smc/funnel.ts';
 import { parseCandleScope, type RawScopeOptions, TIMEFRAME_HELP } from '../options.ts';
-import { createProgress } from '../progress.ts';
-import { action, formatZodError } from '../run-action.ts';
+import { progressDriver } from '../progress.ts';
+import { action } from '../run-action.ts';
+
+/** `smc scan`: flags → api/scan.ts → the gate funnel (a table or --json). */
 
 interface ScanFlags extends RawScopeOptions {
   config?: string;
   source?: string;
-}
-
-/** Reads `--config FILE` (YAML) and validates its `strategy:` section; defaults without a file. */
-export function loadStrategyConfig(path: string | undefined): StrategyConfig {
-  if (path === undefined) return DEFAULT_STRATEGY_CONFIG;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UserError(
-      `--config '${path}' cannot be read (${(err as Error).message}): give an existing YAML file`,
-    );
-  }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    throw new UserError(`--config '${path}' is not valid YAML: ${(err as Error).message}`);
-  }
-  try {
-    return strategySectionOf(doc);
-  } catch (err) {
-    if (err instanceof ZodError) throw new UserError(`--config '${path}': ${formatZodError(err)}`);
-    throw err;
-  }
-}
-
-const BASES: readonly Timeframe[] = ['15m', '1h'];
-
-/** The series to scan: one (source, symbol) per symbol, on the requested or shortest base timeframe. */
-function pickSeries(
-  stored: readonly SeriesSummary[],
-  symbols: readonly string[] | undefined,
-  timeframe: Timeframe | undefined,
-  source: string | undefined,
-): SeriesSummary[] {
-  const bases = timeframe === undefined ? BASES : [timeframe];
-  const candidates = stored.filter(
-    (s) => bases.includes(s.timeframe) && (source === undefined || s.source === source),
-  );
-  const wanted =
-    symbols?.map((s) => canonicalSymbol(s)) ?? [...new Set(candidates.map((s) => s.symbol))].sort();
-  if (wanted.length === 0) {
-    throw new UserError(
-      `the store holds no ${bases.join(' or ')} candles${source ? ` from source ${source}` : ''}: import some first (smc data import)`,
-    );
-  }
-  return wanted.map((symbol) => {
-    const mine = candidates.filter((s) => s.symbol === symbol);
-    if (mine.length === 0) {
-      throw new UserError(
-        `no ${bases.join(' or ')} candles of ${symbol}${source ? ` from source ${source}` : ''} in the store: ` +
-          'check --symbols, --timeframe and --source against `smc data list`',
-      );
-    }
-    const shortest = bases.find((tf) => mine.some((s) => s.timeframe === tf)) ?? bases[0];
-    const onTf = mine.filter((s) => s.timeframe === shortest);
-    if (onTf.length > 1) {
-      throw new UserError(
-        `${symbol} ${shortest} is stored from several sources (${onTf.map((s) => s.source).join(', ')}): choose one with --source`,
-      );
-    }
-    return onTf[0];
-  });
 }
 
 export function register(program: Command): void {
@@ -112,31 +37,18 @@ export function register(program: Command): void {
     .action(
       action(async (flags: ScanFlags) => {
         const scope = parseCandleScope(flags);
-        if (scope.timeframe !== undefined && !BASES.includes(scope.timeframe)) {
-          throw new UserError(
-            `--timeframe ${scope.timeframe} cannot be the SMC base timeframe: use 15m or 1h (higher ones are resampled from it)`,
-          );
-        }
-        const config = loadStrategyConfig(flags.config);
-        const store = await CandleStore.open(scope.db, { readOnly: true });
-        const progress = createProgress({ json: scope.json });
-        const bases: CandleSeries[] = [];
-        try {
-          const picked = pickSeries(await store.list(), scope.symbols, scope.timeframe, flags.source);
-          progress.start(picked.length, 'loading');
-          for (const [k, s] of picked.entries()) {
-            const from = scope.from === undefined ? undefined : warmupStart(scope.from, s.timeframe, config);
-            bases.push(await store.read(s, { from, to: scope.to }));
-            progress.update(k + 1);
-          }
-        } finally {
-          progress.stop();
-          await store.close();
-        }
-        const { funnel } = scanFunnel(bases, config, { from: scope.from, to: scope.to });
-        if (!funnelAddsUp(funnel.total)) {
-          throw new Error('funnel does not add up (candidates ≠ rejections + signals): please report this');
-        }
+        const bar = progressDriver({ json: scope.json });
+        const outcome = await scan({
+          ...scope,
+          ...(flags.source === undefined ? {} : { source: flags.source }),
+          config: flags.config,
+          onProgress: (done, total) => {
+            bar.report(done, total, 'loading');
+            if (done === total) bar.stop();
+          },
+        }).finally(() => bar.stop());
+        const { config, funnel } = outcome;
+        const bases = outcome.series;
         if (scope.json) {
           const series = bases.map((b) => ({
             source: b.source,
