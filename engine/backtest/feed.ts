@@ -27,11 +27,13 @@ export function feedSymbols(feed: BacktestFeed): string[] {
 
 /**
  * The candles of each symbol with every timeframe in `required`: present ones as given, missing ones
- * resampled from the base (UTC-aligned, closed buckets only). Throws when a symbol has no base series.
+ * resampled from the base (UTC-aligned, closed buckets only; `resampler` may memoise it). Throws when a
+ * symbol has no base series.
  */
 export function completeFeed(
   feed: BacktestFeed,
   required: readonly Timeframe[],
+  resampler: (base: CandleSeries, tf: Timeframe) => CandleSeries = resample,
 ): Record<string, CandlesByTimeframe> {
   const out: Record<string, CandlesByTimeframe> = {};
   for (const symbol of feedSymbols(feed)) {
@@ -48,7 +50,7 @@ export function completeFeed(
           `a strategy needs ${tf} candles, finer than the ${feed.baseTimeframe} base: use a finer base`,
         );
       }
-      byTf[tf] = have[tf] ?? resample(base, tf);
+      byTf[tf] = have[tf] ?? resampler(base, tf);
     }
     out[symbol] = byTf;
   }
@@ -95,8 +97,19 @@ export function feedHash(
 /** The union of the base series' bar open times, ascending (symbols may start and end at other times). */
 export function mergedTimeline(bases: readonly CandleSeries[]): Float64Array {
   let acc: Float64Array = bases.length > 0 ? bases[0].ts : new Float64Array(0);
-  for (let k = 1; k < bases.length; k++) acc = mergeSorted(acc, bases[k].ts);
+  // Series on one grid usually share every time: a merge would only copy, so compare first.
+  for (let k = 1; k < bases.length; k++)
+    if (!sameTimes(acc, bases[k].ts)) acc = mergeSorted(acc, bases[k].ts);
   return acc;
+}
+
+/** Equal, strictly increasing times (with a repeat inside, the merge is left to drop it). */
+function sameTimes(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i] || (i > 0 && !(a[i] > a[i - 1]))) return false;
+  }
+  return true;
 }
 
 /** Merge of two ascending arrays without duplicates. */

@@ -1,7 +1,9 @@
 import type { Decimal } from 'decimal.js';
 import type { CandleSeries } from '../../data/candles/series.ts';
+import { resample } from '../../data/resample/resample.ts';
 import { TIMEFRAME_MS, type Timeframe } from '../../data/timeframes.ts';
 import { EmaCrossStrategy } from '../../strategies/ema-cross/ema-cross.ts';
+import type { FeatureCache } from '../../strategies/smc/context/feature-cache.ts';
 import { SmcStrategy } from '../../strategies/smc/pipeline.ts';
 import type { Decision, Strategy } from '../../strategies/strategy.ts';
 import { SimulatedClock } from '../clock.ts';
@@ -13,6 +15,7 @@ import { PositionRegistry } from '../positions/registry.ts';
 import { dec } from '../risk/quantize.ts';
 import { RiskManager } from '../risk/risk-manager.ts';
 import { SafetySupervisor } from '../safety/supervisor.ts';
+import { toNumberExact } from '../sim/decimal.ts';
 import { defaultInstrument, makeInstrument } from '../sim/instruments.ts';
 import { SimBroker } from '../sim/sim-broker.ts';
 import { type AccountProbe, SupervisorGate } from '../trader/safety-gate.ts';
@@ -34,12 +37,29 @@ export interface RunBacktestOptions {
   readonly logger?: Logger;
   /** Called about every 1% of the bars with (bars done, bars total); keep it cheap. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Cache of indicator and structure series shared by runs over the same candle arrays (a sweep worker
+   * keeps one): configs that differ only in later gates reuse the SMC features — swings, BOS/CHoCH,
+   * order blocks, FVG, EMA, ATR — built for the same (candles, parameters), and the timeframes resampled
+   * from the base. Results are identical with and without it.
+   */
+  readonly featureCache?: FeatureCache;
+  /**
+   * `feedHash(feed.candles, feed.baseTimeframe, feed.tradeFrom)` of this very feed when the caller has
+   * computed it already (a sweep worker hashes each feed once, not once per config). Unchecked: pass it
+   * only for the feed it was computed from.
+   */
+  readonly dataHash?: string;
 }
 
-function strategyOf(spec: StrategySpec, config: BacktestConfig): Strategy<Decision<object>> {
+function strategyOf(
+  spec: StrategySpec,
+  config: BacktestConfig,
+  cache: FeatureCache | undefined,
+): Strategy<Decision<object>> {
   switch (spec.kind) {
     case 'smc':
-      return new SmcStrategy(config.strategy);
+      return new SmcStrategy(config.strategy, cache === undefined ? {} : { cache });
     case 'ema_cross':
       return new EmaCrossStrategy({ fast: spec.fast, slow: spec.slow }, spec.id);
   }
@@ -78,16 +98,24 @@ export async function runBacktest(
   const base = feed.baseTimeframe;
   const baseMs = TIMEFRAME_MS[base];
   const specs = config.backtest.strategies;
-  const strategies = specs.map((s) => strategyOf(s, config));
+  const cache = opts.featureCache;
+  const strategies = specs.map((s) => strategyOf(s, config, cache));
   const required = [...new Set(strategies.flatMap((s) => s.requiredTimeframes(base)))] as Timeframe[];
-  const candles = completeFeed(feed, required);
+  // With a cache, a resampled timeframe keeps one array identity across runs (the features are keyed by it).
+  const candles = completeFeed(
+    feed,
+    required,
+    cache === undefined
+      ? resample
+      : (series, tf) => cache.get(series, `resample:${tf}`, () => resample(series, tf)),
+  );
   const symbols = feedSymbols(feed);
   if (symbols.length === 0) throw new Error('the feed has no symbols: load candles for at least one symbol');
   const bases = symbols.map((s) => candles[s][base] as CandleSeries);
 
   const configHash = contentHash(config);
   // The candles given, not the timeframes resampled from them (those follow from the base).
-  const dataHash = feedHash(feed.candles, base, feed.tradeFrom);
+  const dataHash = opts.dataHash ?? feedHash(feed.candles, base, feed.tradeFrom);
 
   const bindings: StrategyBinding[] = specs.map((spec, k) => ({
     id: idOf(spec),
@@ -126,20 +154,36 @@ export async function runBacktest(
   const leverage = symbols.map((s) => sim.leverageOf(s));
 
   // Float shadow of the positions for the per-bar safety pre-check (exact quantities live in the sim).
+  // A fill marks its symbol stale; the exact position is converted only when the probe is read, so runs
+  // without the safety layer never pay for it.
   const qtyF = new Float64Array(symbols.length);
+  const qtyStale = new Uint8Array(symbols.length);
+  let anyStale = false;
+  const freshQty = (): Float64Array => {
+    if (anyStale) {
+      for (let s = 0; s < qtyF.length; s++) {
+        if (qtyStale[s] === 0) continue;
+        qtyF[s] = toNumberExact(sim.positionQty(symbols[s]));
+        qtyStale[s] = 0;
+      }
+      anyStale = false;
+    }
+    return qtyF;
+  };
   const symbolIndex = new Map(symbols.map((s, i) => [s, i]));
   const lastClose = new Float64Array(symbols.length).fill(Number.NaN);
   const probe: AccountProbe = {
     equity: () => sim.equityValue(),
     marginUsed: () => {
+      const q = freshQty();
       let m = 0;
-      for (let s = 0; s < qtyF.length; s++)
-        if (qtyF[s] !== 0) m += (Math.abs(qtyF[s]) * lastClose[s]) / leverage[s];
+      for (let s = 0; s < q.length; s++) if (q[s] !== 0) m += (Math.abs(q[s]) * lastClose[s]) / leverage[s];
       return m;
     },
     openPositions: () => {
+      const q = freshQty();
       let n = 0;
-      for (let s = 0; s < qtyF.length; s++) if (qtyF[s] !== 0) n++;
+      for (let s = 0; s < q.length; s++) if (q[s] !== 0) n++;
       return n;
     },
   };
@@ -180,13 +224,17 @@ export async function runBacktest(
   sim.subscribe((e) => {
     if (e.kind === 'order_filled' || e.kind === 'order_partially_filled' || e.kind === 'liquidation') {
       const s = symbolIndex.get(e.fill.symbol);
-      if (s !== undefined) qtyF[s] = sim.positionQty(e.fill.symbol).toNumber();
+      if (s !== undefined) {
+        qtyStale[s] = 1;
+        anyStale = true;
+      }
     }
     trader.onBrokerEvent(e);
   });
 
   // The run loop: cursors into each symbol's base series, one step per merged bar open time.
   const nSym = symbols.length;
+  const feeders = bases.map((series) => sim.seriesFeeder(series));
   const cursor = new Int32Array(nSym);
   const bars = new Int32Array(nSym);
   const curveTs = new Float64Array(timeline.length);
@@ -199,7 +247,7 @@ export async function runBacktest(
       const series = bases[s];
       const i = cursor[s];
       if (i < series.length && series.ts[i] === t) {
-        sim.onSeriesBar(series, i);
+        feeders[s](i);
         lastClose[s] = series.close[i];
         bars[s] = i;
         cursor[s] = i + 1;

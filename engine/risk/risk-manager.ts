@@ -81,39 +81,39 @@ export class RiskManager {
   }
 
   evaluate(c: TradeCandidate, ctx: RiskContext, opts: EvaluateOptions = {}): RiskDecision {
-    const reject = (reason: RiskRejectReason, detail: string): RiskDecision => {
-      this.logger.debug({ symbol: c.symbol, reason, detail }, 'Trade rejected by risk manager');
-      return { approved: false, candidate: c, symbol: c.symbol, reason, detail };
-    };
     const cfg = this.config;
 
     const long = c.side === 'long';
     if (!c.entry.isFinite() || !c.stop.isFinite() || c.entry.lte(0) || c.stop.lte(0)) {
-      return reject('INVALID_CANDIDATE', 'entry and stop must be positive prices');
+      return this.reject(c, 'INVALID_CANDIDATE', 'entry and stop must be positive prices');
     }
     if (long ? !c.stop.lt(c.entry) : !c.stop.gt(c.entry)) {
-      return reject(
+      return this.reject(
+        c,
         'INVALID_CANDIDATE',
         `stop ${c.stop} is not on the losing side of entry ${c.entry} for a ${c.side}`,
       );
     }
-    if (ctx.equity.lte(0)) return reject('NO_EQUITY', `equity ${ctx.equity} ≤ 0`);
-    if (ctx.systemState === 'HALTED') return reject('SYSTEM_HALTED', 'kill switch active: no trading');
-    if (ctx.systemState === 'DEGRADED') return reject('SYSTEM_DEGRADED', 'DEGRADED: no new entries');
+    if (ctx.equity.lte(0)) return this.reject(c, 'NO_EQUITY', `equity ${ctx.equity} ≤ 0`);
+    if (ctx.systemState === 'HALTED')
+      return this.reject(c, 'SYSTEM_HALTED', 'kill switch active: no trading');
+    if (ctx.systemState === 'DEGRADED') return this.reject(c, 'SYSTEM_DEGRADED', 'DEGRADED: no new entries');
 
     this.dailyLoss.rollover(ctx.now, ctx.equity);
     const dl = this.dailyLoss.status();
     if (dl.blocked) {
-      return reject(
+      return this.reject(
+        c,
         'DAILY_LOSS_LIMIT',
         `daily loss ${(dl.lossFraction * 100).toFixed(2)}% ≥ limit ${(dl.limitPct * 100).toFixed(2)}%`,
       );
     }
 
-    if (ctx.activeSymbols.has(c.symbol)) return reject('POSITION_EXISTS', 'registry has an active position');
+    if (ctx.activeSymbols.has(c.symbol))
+      return this.reject(c, 'POSITION_EXISTS', 'registry has an active position');
     // Bug 6 layer 2: exchange truth, independent of the registry.
     if (this.exposureGuard.blocks(c.symbol, this.logger, ctx.positions)) {
-      return reject('EXCHANGE_EXPOSURE', 'exchange shows live exposure in this symbol');
+      return this.reject(c, 'EXCHANGE_EXPOSURE', 'exchange shows live exposure in this symbol');
     }
 
     const pending = ctx.pending ?? [];
@@ -121,7 +121,8 @@ export class RiskManager {
     for (const p of ctx.positions) if (!p.qty.isZero()) open.add(p.symbol);
     for (const p of pending) open.add(p.symbol);
     if (open.size >= cfg.max_concurrent_positions) {
-      return reject(
+      return this.reject(
+        c,
         'MAX_POSITIONS',
         `${open.size} positions open or opening (max ${cfg.max_concurrent_positions})`,
       );
@@ -129,19 +130,20 @@ export class RiskManager {
 
     const spread = checkSpread(c.symbol, ctx.spreads?.get(c.symbol), cfg.max_spread_pct, this.logger);
     if (!spread.ok) {
-      return reject(
+      return this.reject(
+        c,
         'SPREAD_TOO_WIDE',
         `spread ${(spread.spreadPct * 100).toFixed(3)}% > ${cfg.max_spread_pct * 100}%`,
       );
     }
 
     const instrument = ctx.instruments.get(c.symbol);
-    if (instrument === undefined) return reject('NO_INSTRUMENT', `no instrument for ${c.symbol}`);
+    if (instrument === undefined) return this.reject(c, 'NO_INSTRUMENT', `no instrument for ${c.symbol}`);
 
     const riskNotional = riskBasedNotional(ctx.equity, cfg.risk_per_trade_pct, c.entry, c.stop);
     const requested = opts.notionalOverride ?? riskNotional;
     if (requested === null || requested.lte(0)) {
-      return reject('INVALID_CANDIDATE', 'no positive size (zero stop distance or zero override)');
+      return this.reject(c, 'INVALID_CANDIDATE', 'no positive size (zero stop distance or zero override)');
     }
 
     const capped = applyCaps(
@@ -156,15 +158,16 @@ export class RiskManager {
       cfg,
       this.logger,
     );
-    if (!capped.ok) return reject(capped.reason, capped.detail);
+    if (!capped.ok) return this.reject(c, capped.reason, capped.detail);
 
     const qty = quantizeDown(capped.notional.div(c.entry), instrument.qtyStep);
     if (qty.lte(0) || qty.lt(instrument.minQty)) {
-      return reject('BELOW_MIN_QTY', `qty ${qty} below the instrument minimum ${instrument.minQty}`);
+      return this.reject(c, 'BELOW_MIN_QTY', `qty ${qty} below the instrument minimum ${instrument.minQty}`);
     }
     const notional = qty.mul(c.entry);
     if (notional.lt(cfg.min_notional_viable)) {
-      return reject(
+      return this.reject(
+        c,
         'BELOW_MIN_NOTIONAL',
         `notional ${notional.toFixed(2)} < min viable ${cfg.min_notional_viable}`,
       );
@@ -180,6 +183,11 @@ export class RiskManager {
       requestedNotional: requested,
       caps: capped.caps,
     };
+  }
+  /** A rejection, logged (a method rather than a closure per evaluation: evaluate is on the signal path). */
+  private reject(c: TradeCandidate, reason: RiskRejectReason, detail: string): RiskDecision {
+    this.logger.debug({ symbol: c.symbol, reason, detail }, 'Trade rejected by risk manager');
+    return { approved: false, candidate: c, symbol: c.symbol, reason, detail };
   }
 
   snapshot(): RiskManagerState {

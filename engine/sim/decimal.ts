@@ -24,3 +24,48 @@ export const ONE = dec(1);
 
 /** Decimal places kept on a position's average entry price (a running average can have endless digits). */
 export const ENTRY_PRICE_DP = 10;
+
+/** 10^0 … 10^22: every one an exact double. */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * `x.toNumber()`, the same double, without the string round trip for the common short values
+ * (quantities, tick-rounded prices). When x has at most 15 significant digits, x = M × 10^k with M an
+ * exact double (< 2^53) and |k| ≤ 22, one multiplication or division of two exact doubles rounds the true
+ * value to the nearest double exactly as parsing its decimal string does (Clinger's fast path); anything
+ * else goes through `toNumber()`.
+ */
+export function toNumberExact(x: Decimal): number {
+  const d = x.d;
+  if (d === null || d.length > 3) return x.toNumber();
+  const first = d[0];
+  if (first === 0) return x.s < 0 ? -0 : 0;
+  let m = first;
+  for (let i = 1; i < d.length; i++) m = m * 1e7 + d[i];
+  if (m > 999_999_999_999_999) return x.toNumber();
+  const digits =
+    (first < 10
+      ? 1
+      : first < 100
+        ? 2
+        : first < 1e3
+          ? 3
+          : first < 1e4
+            ? 4
+            : first < 1e5
+              ? 5
+              : first < 1e6
+                ? 6
+                : 7) +
+    7 * (d.length - 1);
+  const k = x.e - digits + 1;
+  let v: number;
+  if (k >= 0) {
+    if (k > 22) return x.toNumber();
+    v = m * POW10[k];
+  } else {
+    if (k < -22) return x.toNumber();
+    v = m / POW10[-k];
+  }
+  return x.s < 0 ? -v : v;
+}

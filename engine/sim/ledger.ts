@@ -1,6 +1,6 @@
 import type { Decimal } from 'decimal.js';
 import type { Side, Symbol as SymbolId } from '../broker.ts';
-import { asSim, dec, ENTRY_PRICE_DP, ZERO } from './decimal.ts';
+import { asSim, dec, ENTRY_PRICE_DP, toNumberExact, ZERO } from './decimal.ts';
 
 /**
  * One symbol's net position in the ledger (Kraken Futures nets each contract into one position).
@@ -9,6 +9,8 @@ import { asSim, dec, ENTRY_PRICE_DP, ZERO } from './decimal.ts';
  */
 export interface LedgerPosition {
   readonly symbol: SymbolId;
+  /** Creation order of this symbol's slot (0, 1, …): lets the owner index per-symbol data by array. */
+  readonly slot: number;
   qty: Decimal;
   /** Average entry price, kept to {@link ENTRY_PRICE_DP} decimal places; 0 when flat. */
   entry: Decimal;
@@ -48,7 +50,7 @@ export class Ledger {
   constructor(initialBalance: Decimal.Value) {
     this.initialBalance = dec(initialBalance);
     this.balance = this.initialBalance;
-    this.balanceF = this.balance.toNumber();
+    this.balanceF = toNumberExact(this.balance);
   }
 
   position(symbol: SymbolId): LedgerPosition | undefined {
@@ -60,11 +62,13 @@ export class Ledger {
     return this.bySymbol.get(symbol)?.qty ?? ZERO;
   }
 
-  private slot(symbol: SymbolId): LedgerPosition {
+  /** The symbol's position slot, created flat on first use (a flat slot reads as no position). */
+  slotOf(symbol: SymbolId): LedgerPosition {
     let p = this.bySymbol.get(symbol);
     if (!p) {
       p = {
         symbol,
+        slot: this.bySymbol.size,
         qty: ZERO,
         entry: ZERO,
         qtyF: 0,
@@ -79,8 +83,9 @@ export class Ledger {
   }
 
   /**
-   * Books a fill: position, average entry, realised P&L on the reduced part, fee. `qtyF` is the fill
-   * quantity as a float when the caller has it (saves a Decimal→number conversion on the hot path).
+   * Books a fill: position, average entry, realised P&L on the reduced part, fee. `qtyF` and `priceF` are
+   * the fill quantity and price as floats when the caller has them (each must equal the Decimal's
+   * `toNumber()`; NaN = convert here): they save Decimal→number conversions on the hot path.
    */
   applyFill(
     symbol: SymbolId,
@@ -88,9 +93,10 @@ export class Ledger {
     qty: Decimal,
     price: Decimal,
     fee: Decimal,
-    qtyF: number = qty.toNumber(),
+    qtyF: number = toNumberExact(qty),
+    priceF: number = Number.NaN,
   ): FillEffect {
-    const p = this.slot(symbol);
+    const p = this.slotOf(symbol);
     const q = asSim(qty);
     const before = p.qty;
     const buy = side === 'buy';
@@ -98,13 +104,15 @@ export class Ledger {
     let realised = ZERO;
     if (before.isZero()) {
       p.entry = asSim(price);
-      p.entryF = p.entry.toNumber();
+      p.entryF = Number.isNaN(priceF) ? toNumberExact(p.entry) : priceF;
     } else if (before.isNegative() !== buy) {
       // Adding: volume-weighted average entry, kept to ENTRY_PRICE_DP places.
-      p.entry = before.abs().mul(p.entry).plus(q.mul(price)).div(after.abs()).toDecimalPlaces(ENTRY_PRICE_DP);
-      p.entryF = p.entry.toNumber();
+      const held = before.abs();
+      p.entry = held.mul(p.entry).plus(q.mul(price)).div(after.abs()).toDecimalPlaces(ENTRY_PRICE_DP);
+      p.entryF = toNumberExact(p.entry);
     } else {
-      const closing = before.abs().lt(q) ? before.abs() : q;
+      const held = before.abs();
+      const closing = held.lt(q) ? held : q;
       realised = before.isNegative()
         ? closing.mul(p.entry.minus(price))
         : closing.mul(asSim(price).minus(p.entry));
@@ -113,7 +121,7 @@ export class Ledger {
         p.entryF = 0;
       } else if (after.isNegative() !== before.isNegative()) {
         p.entry = asSim(price); // flipped: the rest opened at this price
-        p.entryF = p.entry.toNumber();
+        p.entryF = Number.isNaN(priceF) ? toNumberExact(p.entry) : priceF;
       }
     }
     p.qty = after;
@@ -129,18 +137,18 @@ export class Ledger {
       this.fees = this.fees.plus(fee);
       this.balance = this.balance.minus(fee);
     }
-    this.balanceF = this.balance.toNumber();
+    this.balanceF = toNumberExact(this.balance);
     this.trackOpen(p, before);
     return { realised, before, after };
   }
 
   /** Books a funding payment: `amount` is the signed effect on the balance (negative = paid). */
   applyFunding(symbol: SymbolId, amount: Decimal): void {
-    const p = this.slot(symbol);
+    const p = this.slotOf(symbol);
     p.fundingPaid = p.fundingPaid.minus(amount);
     this.fundingPaid = this.fundingPaid.minus(amount);
     this.balance = this.balance.plus(amount);
-    this.balanceF = this.balance.toNumber();
+    this.balanceF = toNumberExact(this.balance);
   }
 
   private trackOpen(p: LedgerPosition, before: Decimal): void {

@@ -1,7 +1,7 @@
 import type { Decimal } from 'decimal.js';
 import type { Fill, Instrument, Order, Symbol as SymbolId } from '../broker.ts';
 import type { CancelReason, EngineEvent, Unsequenced } from '../events.ts';
-import { dec } from './decimal.ts';
+import { dec, toNumberExact } from './decimal.ts';
 import { legTime, lowFirst } from './intrabar.ts';
 import { breaches } from './margin.ts';
 import { quantizeDown } from './quantize.ts';
@@ -53,11 +53,14 @@ export interface MatchingVenue {
   instrument(symbol: SymbolId): Instrument;
   /** Signed position (long > 0). */
   positionQty(symbol: SymbolId): Decimal;
-  /** Sign of the position (−1, 0, 1), cheap. */
-  positionSign(symbol: SymbolId): number;
+  /** Sign of the position of the book's symbol (−1, 0, 1), cheap. */
+  positionSign(book: SymbolBook): number;
   /** Whether the part of a `qty` fill at `price` that opens exposure fits the available margin (floats). */
   canOpen(symbol: SymbolId, side: Order['side'], qty: number, price: number): boolean;
-  /** Books the fill (fee, position, balance) and returns it; `qtyF` is `qty` as a float. */
+  /**
+   * Books the fill (fee, position, balance) and returns it; `qtyF` is `qty` as a float, `priceF` is
+   * `price` as a float when known (NaN otherwise).
+   */
   settleFill(
     order: Order,
     qty: Decimal,
@@ -65,9 +68,10 @@ export interface MatchingVenue {
     price: Decimal,
     liquidity: 'maker' | 'taker',
     ts: number,
+    priceF: number,
   ): Fill;
-  /** Mark price at which the symbol's position is liquidated, NaN when there is none. */
-  liquidationPrice(symbol: SymbolId): number;
+  /** Mark price at which the position of the book's symbol is liquidated, NaN when there is none. */
+  liquidationPrice(book: SymbolBook): number;
   /** Liquidates the symbol's position at `mark`. */
   liquidate(symbol: SymbolId, mark: number, ts: number): void;
 }
@@ -91,12 +95,16 @@ interface Resting {
   rested: boolean;
   /** The book's event number at submission: the order takes part only in later events. */
   readonly armedAt: number;
+  /** `order.qty` as a float (NaN when not known yet), so an unfilled order's fill needs no conversion. */
+  qtyF: number;
 }
 
 /** Resting orders and last prices of one symbol. */
 export class SymbolBook {
   readonly symbol: SymbolId;
   readonly instrument: Instrument;
+  /** Creation order of the book in its core (0, 1, …): the venue indexes its per-symbol state by it. */
+  readonly index: number;
   readonly orders: Resting[] = [];
   /** Last trade price and mark price (NaN before the first event). */
   last = Number.NaN;
@@ -107,9 +115,10 @@ export class SymbolBook {
   eventNo = 0;
   /** Liquidity left in the current event, in base units. */
   budget = Number.POSITIVE_INFINITY;
-  constructor(symbol: SymbolId, instrument: Instrument) {
+  constructor(symbol: SymbolId, instrument: Instrument, index = 0) {
     this.symbol = symbol;
     this.instrument = instrument;
+    this.index = index;
   }
 }
 
@@ -140,7 +149,7 @@ export class MatchingCore {
   book(symbol: SymbolId): SymbolBook {
     let b = this.books.get(symbol);
     if (!b) {
-      b = new SymbolBook(symbol, this.venue.instrument(symbol));
+      b = new SymbolBook(symbol, this.venue.instrument(symbol), this.books.size);
       this.books.set(symbol, b);
     }
     return b;
@@ -154,16 +163,20 @@ export class MatchingCore {
     return [...this.books.keys()];
   }
 
-  /** Rests a validated order (quantized, checked by the venue). It takes part from the next price event. */
-  add(order: Order): void {
+  /**
+   * Rests a validated order (quantized, checked by the venue). It takes part from the next price event.
+   * `qtyF`: `order.qty.toNumber()` when the caller has it already.
+   */
+  add(order: Order, qtyF = Number.NaN): void {
     const b = this.book(order.symbol);
     const r: Resting = {
       order,
-      trigF: order.triggerPrice ? order.triggerPrice.toNumber() : Number.NaN,
-      limF: order.price ? order.price.toNumber() : Number.NaN,
+      trigF: order.triggerPrice ? toNumberExact(order.triggerPrice) : Number.NaN,
+      limF: order.price ? toNumberExact(order.price) : Number.NaN,
       triggered: false,
       rested: false,
       armedAt: b.eventNo,
+      qtyF,
     };
     b.orders.push(r);
     this.resting.set(order.id, r);
@@ -198,8 +211,9 @@ export class MatchingCore {
   refresh(orderId: string): void {
     const r = this.resting.get(orderId);
     if (!r) return;
-    r.trigF = r.order.triggerPrice ? r.order.triggerPrice.toNumber() : Number.NaN;
-    r.limF = r.order.price ? r.order.price.toNumber() : Number.NaN;
+    r.trigF = r.order.triggerPrice ? toNumberExact(r.order.triggerPrice) : Number.NaN;
+    r.limF = r.order.price ? toNumberExact(r.order.price) : Number.NaN;
+    r.qtyF = Number.NaN;
   }
 
   /** Resting orders (live objects, in submission order), of one symbol or all. */
@@ -237,7 +251,7 @@ export class MatchingCore {
    */
   onBar(b: SymbolBook, bar: PriceBar): void {
     b.eventNo++;
-    if ((b.orders.length === 0 && this.venue.positionSign(b.symbol) === 0) || this.barIsQuiet(b, bar)) {
+    if ((b.orders.length === 0 && this.venue.positionSign(b) === 0) || this.barIsQuiet(b, bar)) {
       for (const r of b.orders) r.rested = true;
       b.last = bar.close;
       b.mark = bar.close;
@@ -267,9 +281,9 @@ export class MatchingCore {
         if (triggersOnRise(o) ? bar.high >= r.trigF : bar.low <= r.trigF) return false;
       } else if (o.side === 'buy' ? bar.low <= r.limF : bar.high >= r.limF) return false;
     }
-    const lp = this.venue.liquidationPrice(b.symbol);
+    const lp = this.venue.liquidationPrice(b);
     if (Number.isNaN(lp)) return true;
-    const sign = this.venue.positionSign(b.symbol);
+    const sign = this.venue.positionSign(b);
     return !(sign > 0 ? bar.low <= lp : bar.high >= lp);
   }
 
@@ -281,7 +295,7 @@ export class MatchingCore {
     b.last = bar.open;
     b.mark = bar.open;
     this.processPoint(b, bar.open, bar.open, bar.ts);
-    const first = lowFirst(bar.open, bar.close, this.venue.positionSign(b.symbol));
+    const first = lowFirst(bar.open, bar.close, this.venue.positionSign(b));
     const x = first ? bar.low : bar.high;
     const y = first ? bar.high : bar.low;
     this.walkLeg(b, bar.open, x, legTime(bar.ts, bar.closeTs, 1));
@@ -293,15 +307,20 @@ export class MatchingCore {
 
   /** A price point reached by a jump (bar open, tick): everything it crosses executes here. */
   private processPoint(b: SymbolBook, last: number, mark: number, ts: number): void {
-    if (b.orders.length > 0) {
+    const n = b.orders.length;
+    if (n === 1) {
+      // The common case needs no copy of the list: nothing else can be removed under it.
+      const r = b.orders[0];
+      if (r.armedAt < b.eventNo) this.executeAtPoint(b, r, last, mark, ts);
+    } else if (n > 1) {
       for (const r of b.orders.slice()) {
         if (r.armedAt >= b.eventNo || !this.resting.has(r.order.id)) continue;
         this.executeAtPoint(b, r, last, mark, ts);
       }
-      for (const r of b.orders) if (r.armedAt < b.eventNo) r.rested = true;
     }
-    const sign = this.venue.positionSign(b.symbol);
-    if (sign !== 0 && breaches(sign, mark, this.venue.liquidationPrice(b.symbol))) {
+    if (n > 0) for (const r of b.orders) if (r.armedAt < b.eventNo) r.rested = true;
+    const sign = this.venue.positionSign(b);
+    if (sign !== 0 && breaches(sign, mark, this.venue.liquidationPrice(b))) {
       this.venue.liquidate(b.symbol, mark, ts);
     }
   }
@@ -341,10 +360,10 @@ export class MatchingCore {
           bestP = p;
         }
       }
-      const sign = this.venue.positionSign(b.symbol);
+      const sign = this.venue.positionSign(b);
       let liq = Number.NaN;
       if (sign !== 0 && sign > 0 !== up) {
-        const lp = this.venue.liquidationPrice(b.symbol);
+        const lp = this.venue.liquidationPrice(b);
         if (!Number.isNaN(lp) && (up ? lp >= cur && lp <= to : lp <= cur && lp >= to)) liq = lp;
       }
       if (!Number.isNaN(liq) && (best === undefined || (up ? liq < bestP : liq > bestP))) {
@@ -421,10 +440,11 @@ export class MatchingCore {
   ): void {
     const o = r.order;
     const step = b.instrument.qtyStep;
-    let qty = o.qty.minus(o.filledQty);
+    const unfilled = o.filledQty.isZero();
+    let qty = unfilled ? o.qty : o.qty.minus(o.filledQty);
     if (b.budget !== Number.POSITIVE_INFINITY) {
       const allowed = quantizeDown(dec(b.budget), step);
-      if (allowed.lte(0)) {
+      if (allowed.isZero() || allowed.isNegative()) {
         b.budget = 0;
         return;
       }
@@ -442,8 +462,12 @@ export class MatchingCore {
       }
       if (pos.abs().lt(qty)) qty = pos.abs();
     }
-    if (qty.lte(0)) return;
-    const qtyF = qty.toNumber();
+    if (qty.isZero() || qty.isNegative()) return; // qty ≤ 0 without building a Decimal 0
+    let qtyF: number;
+    if (qty === o.qty) {
+      if (Number.isNaN(r.qtyF)) r.qtyF = toNumberExact(qty);
+      qtyF = r.qtyF;
+    } else qtyF = toNumberExact(qty);
     if (!o.reduceOnly && !this.venue.canOpen(o.symbol, o.side, qtyF, priceF)) {
       this.cancel(o.id, 'insufficient_margin', ts);
       return;
@@ -454,10 +478,11 @@ export class MatchingCore {
       if (cap && (o.side === 'buy' ? px.gt(cap) : px.lt(cap))) px = cap;
     }
     if (hookCap !== undefined) this.nextFillCaps.shift();
-    const fill = this.venue.settleFill(o, qty, qtyF, px, liquidity, ts);
+    // `priceF` is `price` as a float at every call site, so it is the fill price's float when unmoved.
+    const fill = this.venue.settleFill(o, qty, qtyF, px, liquidity, ts, px === price ? priceF : Number.NaN);
     if (b.budget !== Number.POSITIVE_INFINITY) b.budget -= qtyF;
     const filledBefore = o.filledQty;
-    o.filledQty = filledBefore.plus(qty);
+    o.filledQty = unfilled ? qty : filledBefore.plus(qty);
     o.avgFillPrice =
       o.avgFillPrice === null ? px : o.avgFillPrice.mul(filledBefore).plus(px.mul(qty)).div(o.filledQty);
     o.updatedAt = ts;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dec } from './decimal.ts';
+import { dec, toNumberExact } from './decimal.ts';
 import { makeInstrument } from './instruments.ts';
 import { quantizePrice, quantizeQty, quantizeUp, roundAgainst } from './quantize.ts';
 import { BpsSlippage } from './slippage.ts';
@@ -45,6 +45,39 @@ describe('quantization', () => {
           expect(q.mod(step).isZero()).toBe(true);
         },
       ),
+    );
+  });
+});
+
+describe('toNumberExact', () => {
+  it('gives the very double toNumber() gives, for short and long values alike', () => {
+    const digits = fc.stringMatching(/^[1-9][0-9]{0,24}$/);
+    fc.assert(
+      fc.property(digits, fc.integer({ min: -40, max: 40 }), fc.boolean(), (ds, exp, neg) => {
+        const x = dec(`${neg ? '-' : ''}${ds}e${exp}`);
+        expect(Object.is(toNumberExact(x), x.toNumber())).toBe(true);
+      }),
+      { numRuns: 3000, seed: 5 },
+    );
+    for (const s of [
+      '0',
+      '-0',
+      '0.1',
+      '0.29876543',
+      '30123.456789012345',
+      '1e-7',
+      '123456789012345',
+      'NaN',
+    ]) {
+      const x = dec(s);
+      expect(Object.is(toNumberExact(x), x.toNumber())).toBe(true);
+    }
+    // Floats parsed into Decimals come back unchanged.
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (f) => {
+        expect(Object.is(toNumberExact(dec(f)), f)).toBe(true);
+      }),
+      { numRuns: 2000, seed: 6 },
     );
   });
 });

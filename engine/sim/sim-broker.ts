@@ -19,7 +19,7 @@ import {
 import type { Clock } from '../clock.ts';
 import { type EngineEvent, type EventQueue, SequenceSource, type Unsequenced } from '../events.ts';
 import { type SimConfig, type SimConfigInput, simConfig } from './config.ts';
-import { dec, ZERO } from './decimal.ts';
+import { dec, toNumberExact, ZERO } from './decimal.ts';
 import { FeeModel } from './fees.ts';
 import { defaultInstrument } from './instruments.ts';
 import { Ledger, type LedgerPosition } from './ledger.ts';
@@ -116,8 +116,21 @@ export interface OrderEdit {
   triggerPrice?: Decimal;
 }
 
+/** A position's exact valuation at one state version (see SimBroker.valuation). */
+interface Valuation {
+  readonly version: number;
+  readonly mark: Decimal;
+  /** |qty|. */
+  readonly qty: Decimal;
+  readonly leverage: number;
+  readonly unrealised: Decimal;
+  readonly margin: Decimal;
+}
+
 interface SymbolState {
   readonly book: SymbolBook;
+  /** The ledger's slot of the symbol (flat until it trades). */
+  readonly pos: LedgerPosition;
   leverage: number;
   mmr: number;
   fundingRate: number;
@@ -141,6 +154,9 @@ export class SimBroker implements Broker {
   private readonly idPrefix: string;
   private readonly instrumentMap = new Map<SymbolId, Instrument>();
   private readonly states = new Map<SymbolId, SymbolState>();
+  /** The same states indexed by book index and by ledger slot: the per-bar path reads arrays, not maps. */
+  private readonly stateByBook: SymbolState[] = [];
+  private readonly stateBySlot: SymbolState[] = [];
   private readonly orders = new Map<string, Order>();
   private readonly byClientId = new Map<string, string>();
   private readonly fillLog: Fill[] = [];
@@ -151,6 +167,18 @@ export class SimBroker implements Broker {
   private fillNo = 0;
   private time = Number.NEGATIVE_INFINITY;
   private readonly scratch: PriceBar = { ts: 0, closeTs: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
+  /**
+   * Bumped whenever marks, the ledger or a leverage may have changed (each price event, each event emitted
+   * while one is processed, each booking): account and position snapshots are reused while it stands.
+   */
+  private stateVersion = 0;
+  private pricing = false;
+  private accountCache: Account | undefined;
+  private accountCacheVersion = -1;
+  private positionsCache: Position[] | undefined;
+  private positionsCacheVersion = -1;
+  /** Per ledger slot, the position's exact valuation at {@link stateVersion}. */
+  private readonly valuations: (Valuation | undefined)[] = [];
 
   constructor(opts: SimBrokerOptions = {}) {
     this.config = simConfig(opts.config ?? {});
@@ -164,10 +192,11 @@ export class SimBroker implements Broker {
     const venue: MatchingVenue = {
       instrument: (s) => this.instrumentOf(s),
       positionQty: (s) => this.ledger.signedQty(s),
-      positionSign: (s) => Math.sign(this.ledger.position(s)?.qtyF ?? 0),
+      positionSign: (b) => Math.sign(this.stateOfBook(b).pos.qtyF),
       canOpen: (s, side, qty, price) => this.canOpen(s, side, qty, price),
-      settleFill: (o, qty, qtyF, price, liq, ts) => this.settleFill(o, qty, qtyF, price, liq, ts),
-      liquidationPrice: (s) => this.liquidationPriceOf(s),
+      settleFill: (o, qty, qtyF, price, liq, ts, priceF) =>
+        this.settleFill(o, qty, qtyF, price, liq, ts, priceF),
+      liquidationPrice: (b) => this.liquidationPriceAt(this.stateOfBook(b)),
       liquidate: (s, mark, ts) => this.liquidate(s, mark, ts),
     };
     this.core = new MatchingCore(
@@ -196,8 +225,12 @@ export class SimBroker implements Broker {
    * The bar object is not kept: the caller may reuse one object for every bar.
    */
   onBar(symbol: SymbolId, bar: PriceBar): number {
-    const s = this.state(symbol);
+    return this.feedBar(this.state(symbol), bar);
+  }
+
+  private feedBar(s: SymbolState, bar: PriceBar): number {
     const b = s.book;
+    const symbol = b.symbol;
     if (!(bar.ts >= b.endTs && bar.closeTs > bar.ts)) {
       throw new Error(
         `bar of ${symbol} at ${bar.ts} (close ${bar.closeTs}) is out of order: the previous price event ended at ${b.endTs}`,
@@ -207,11 +240,38 @@ export class SimBroker implements Broker {
       throw new Error(`bar of ${symbol} at ${bar.ts} is inconsistent: high/low do not bound open/close`);
     }
     const before = this.emitted;
-    this.core.onBar(b, bar);
-    b.endTs = bar.closeTs;
-    if (bar.closeTs > this.time) this.time = bar.closeTs;
-    if (s.fundingRate !== 0) this.settleFunding(s, bar.ts, bar.closeTs);
+    this.stateVersion++;
+    this.pricing = true;
+    try {
+      this.core.onBar(b, bar);
+      b.endTs = bar.closeTs;
+      if (bar.closeTs > this.time) this.time = bar.closeTs;
+      if (s.fundingRate !== 0) this.settleFunding(s, bar.ts, bar.closeTs);
+    } finally {
+      this.pricing = false;
+      this.stateVersion++;
+    }
     return this.emitted - before;
+  }
+
+  /**
+   * {@link onSeriesBar} bound to one series: the returned function feeds its row `i` without looking the
+   * symbol up (a backtest loop keeps one per symbol).
+   */
+  seriesFeeder(series: CandleSeries): (i: number) => number {
+    const s = this.state(series.symbol);
+    const tfMs = TIMEFRAME_MS[series.timeframe];
+    const bar = this.scratch;
+    return (i: number): number => {
+      bar.ts = series.ts[i];
+      bar.closeTs = bar.ts + tfMs;
+      bar.open = series.open[i];
+      bar.high = series.high[i];
+      bar.low = series.low[i];
+      bar.close = series.close[i];
+      bar.volume = series.volume[i];
+      return this.feedBar(s, bar);
+    };
   }
 
   /** {@link onBar} for row `i` of a columnar series, without allocating. */
@@ -241,10 +301,17 @@ export class SimBroker implements Broker {
     }
     if (!(last > 0 && mark > 0)) throw new Error(`tick of ${symbol} at ${ts} has a non-positive price`);
     const before = this.emitted;
-    this.core.onTick(b, ts, last, mark, volume);
-    b.endTs = ts;
-    if (ts > this.time) this.time = ts;
-    if (s.fundingRate !== 0) this.settleFunding(s, ts, ts);
+    this.stateVersion++;
+    this.pricing = true;
+    try {
+      this.core.onTick(b, ts, last, mark, volume);
+      b.endTs = ts;
+      if (ts > this.time) this.time = ts;
+      if (s.fundingRate !== 0) this.settleFunding(s, ts, ts);
+    } finally {
+      this.pricing = false;
+      this.stateVersion++;
+    }
     return this.emitted - before;
   }
 
@@ -289,7 +356,7 @@ export class SimBroker implements Broker {
     if (!isTrigger && type !== 'market' && type !== 'limit') {
       this.reject(req, 'invalid_order', `type '${type}' must be market, limit, stop or take_profit`);
     }
-    if (!req.qty?.isFinite() || req.qty.lte(0))
+    if (!req.qty?.isFinite() || req.qty.isZero() || req.qty.isNegative())
       this.reject(req, 'invalid_order', `qty must be > 0 (${req.symbol})`);
     const qty = quantizeQty(req.qty, inst.qtyStep);
     if (qty.lt(inst.minQty)) {
@@ -311,9 +378,11 @@ export class SimBroker implements Broker {
       if (req.price) price = this.requestPrice(req, req.price, 'price', inst);
     }
     if (req.reduceOnly && !isTrigger) this.checkReduceOnly(req, qty);
+    let qtyF = Number.NaN;
     if (!req.reduceOnly) {
-      const refF = price ? price.toNumber() : triggerPrice ? triggerPrice.toNumber() : s.book.last;
-      if (!Number.isNaN(refF) && !this.canOpen(req.symbol, req.side, qty.toNumber(), refF)) {
+      const refF = price ? toNumberExact(price) : triggerPrice ? toNumberExact(triggerPrice) : s.book.last;
+      qtyF = toNumberExact(qty);
+      if (!Number.isNaN(refF) && !this.canOpen(req.symbol, req.side, qtyF, refF)) {
         this.reject(
           req,
           'insufficient_funds',
@@ -344,7 +413,7 @@ export class SimBroker implements Broker {
     this.orders.set(order.id, order);
     this.byClientId.set(order.clientId, order.id);
     this.emit({ kind: 'order_accepted', ts, order: { ...order } });
-    this.core.add(order);
+    this.core.add(order, qtyF);
     if (type === 'market' && (this.config.marketFill === 'immediate' || this.hooks.takeInstantFill())) {
       this.core.fillImmediately(order.id, ts);
     }
@@ -354,13 +423,13 @@ export class SimBroker implements Broker {
   /** Emits order_rejected and throws the BrokerError. */
   private reject(req: OrderRequest, kind: BrokerErrorKind, message: string): never {
     this.emit({ kind: 'order_rejected', ts: this.now(), request: { ...req }, reason: kind, message });
-    throw new BrokerError(kind, message);
+    throw refusal(kind, message);
   }
 
   /** A request price quantized ROUND_DOWN to the tick; refused when not positive after it. */
   private requestPrice(req: OrderRequest, v: Decimal, what: string, inst: Instrument): Decimal {
     const q = v.isFinite() ? quantizePrice(v, inst.tickSize) : ZERO;
-    if (q.lte(0))
+    if (q.isZero() || q.isNegative())
       this.reject(req, 'invalid_order', `${what} ${v} of ${req.symbol} must be >= the tick ${inst.tickSize}`);
     return q;
   }
@@ -483,6 +552,7 @@ export class SimBroker implements Broker {
       );
     }
     this.state(symbol).leverage = leverage;
+    this.stateVersion++;
   }
 
   leverageOf(symbol: SymbolId): number {
@@ -491,7 +561,12 @@ export class SimBroker implements Broker {
 
   listPositions(): Position[] {
     this.hooks.check('positions');
-    return this.ledger.open.map((p) => this.toPosition(p));
+    if (this.positionsCacheVersion !== this.stateVersion || this.positionsCache === undefined) {
+      this.positionsCache = this.ledger.open.map((p) => this.toPosition(p));
+      this.positionsCacheVersion = this.stateVersion;
+    }
+    // Fresh objects for the caller (its to mutate); their Decimals are immutable and shared.
+    return this.positionsCache.map((p) => ({ ...p }));
   }
 
   /** The open position of `symbol`, undefined when flat. */
@@ -507,15 +582,23 @@ export class SimBroker implements Broker {
 
   accountSnapshot(): Account {
     this.hooks.check('account');
+    if (this.accountCacheVersion !== this.stateVersion || this.accountCache === undefined) {
+      this.accountCache = this.computeAccount();
+      this.accountCacheVersion = this.stateVersion;
+    }
+    return { ...this.accountCache };
+  }
+
+  private computeAccount(): Account {
     let equity = this.ledger.balance;
     let used = ZERO;
     for (const p of this.ledger.open) {
-      const mark = this.markDec(p);
-      equity = equity.plus(p.qty.mul(mark.minus(p.entry)));
-      used = used.plus(p.qty.abs().mul(mark).div(this.state(p.symbol).leverage));
+      const v = this.valuation(p);
+      equity = equity.plus(v.unrealised);
+      used = used.plus(v.margin);
     }
-    const eq = equity.toNumber();
-    const u = used.toNumber();
+    const eq = toNumberExact(equity);
+    const u = toNumberExact(used);
     return {
       equity,
       balance: this.ledger.balance,
@@ -595,17 +678,22 @@ export class SimBroker implements Broker {
 
   /** Mark price at which `symbol`'s position is liquidated, with the others at their marks (NaN if flat). */
   liquidationPriceOf(symbol: SymbolId): number {
-    const p = this.ledger.position(symbol);
-    if (!p || p.qtyF === 0) return Number.NaN;
+    const s = this.states.get(symbol);
+    return s === undefined ? Number.NaN : this.liquidationPriceAt(s);
+  }
+
+  private liquidationPriceAt(s: SymbolState): number {
+    const p = s.pos;
+    if (p.qtyF === 0) return Number.NaN;
     let restEquity = this.ledger.balanceF;
     let restMaintenance = 0;
     for (const o of this.ledger.open) {
       if (o === p) continue;
       const m = this.markF(o);
       restEquity += o.qtyF * (m - o.entryF);
-      restMaintenance += Math.abs(o.qtyF) * m * this.state(o.symbol).mmr;
+      restMaintenance += Math.abs(o.qtyF) * m * this.stateOf(o).mmr;
     }
-    return liquidationPrice(p.qtyF, p.entryF, this.state(symbol).mmr, restEquity, restMaintenance);
+    return liquidationPrice(p.qtyF, p.entryF, s.mmr, restEquity, restMaintenance);
   }
 
   listInstruments(): Instrument[] {
@@ -691,6 +779,7 @@ export class SimBroker implements Broker {
       const inst = this.instrumentOf(symbol);
       s = {
         book: this.core.book(symbol),
+        pos: this.ledger.slotOf(symbol),
         leverage: Math.min(this.config.leverage, inst.maxLeverage),
         mmr: this.config.maintenanceMarginRates[symbol] ?? this.config.maintenanceMarginRate,
         fundingRate: this.config.funding.rates[symbol] ?? this.config.funding.rate,
@@ -698,11 +787,25 @@ export class SimBroker implements Broker {
         nextFundingTs: Number.NaN,
       };
       this.states.set(symbol, s);
+      this.stateByBook[s.book.index] = s;
+      this.stateBySlot[s.pos.slot] = s;
     }
     return s;
   }
 
+  private stateOfBook(b: SymbolBook): SymbolState {
+    return this.stateByBook[b.index] ?? this.state(b.symbol);
+  }
+
+  /** State of a ledger position's symbol (every slot is created through {@link state}). */
+  private stateOf(p: LedgerPosition): SymbolState {
+    return this.stateBySlot[p.slot] ?? this.state(p.symbol);
+  }
+
   private emit(e: Unsequenced<EngineEvent>): void {
+    // Inside a price event the marks move between events: a listener asking for the account must not get
+    // a snapshot taken at an earlier event.
+    if (this.pricing) this.stateVersion++;
     // Every emitter builds a fresh object, so stamping it in place is safe (and saves a copy per event).
     const ev = e as EngineEvent;
     (ev as { seq: number }).seq = this.sequence.next();
@@ -712,29 +815,49 @@ export class SimBroker implements Broker {
   }
 
   private markF(p: LedgerPosition): number {
-    const m = this.states.get(p.symbol)?.book.mark ?? Number.NaN;
+    const m = this.stateOf(p).book.mark;
     return Number.isNaN(m) ? p.entryF : m;
   }
 
   private markDec(p: LedgerPosition): Decimal {
-    const m = this.states.get(p.symbol)?.book.mark ?? Number.NaN;
+    const m = this.stateOf(p).book.mark;
     return Number.isNaN(m) ? p.entry : dec(m);
   }
 
   private toPosition(p: LedgerPosition): Position {
-    const mark = this.markDec(p);
-    const leverage = this.state(p.symbol).leverage;
-    const qty = p.qty.abs();
+    const v = this.valuation(p);
     return {
       symbol: p.symbol,
       side: p.qty.isNegative() ? 'short' : 'long',
-      qty,
+      qty: v.qty,
       entryPrice: p.entry,
-      currentMarkPrice: mark,
-      unrealizedPnl: p.qty.mul(mark.minus(p.entry)),
-      margin: qty.mul(mark).div(leverage),
-      leverage,
+      currentMarkPrice: v.mark,
+      unrealizedPnl: v.unrealised,
+      margin: v.margin,
+      leverage: v.leverage,
     };
+  }
+
+  /**
+   * Exact mark, unrealised P&L and initial margin of a position, computed once per state version and
+   * shared by the account and position snapshots (the margin's division is the costly part).
+   */
+  private valuation(p: LedgerPosition): Valuation {
+    let v = this.valuations[p.slot];
+    if (v !== undefined && v.version === this.stateVersion) return v;
+    const mark = this.markDec(p);
+    const leverage = this.stateOf(p).leverage;
+    const qty = p.qty.abs();
+    v = {
+      version: this.stateVersion,
+      mark,
+      qty,
+      leverage,
+      unrealised: p.qty.mul(mark.minus(p.entry)),
+      margin: qty.mul(mark).div(leverage),
+    };
+    this.valuations[p.slot] = v;
+    return v;
   }
 
   /** Float pre-trade margin check of the part of a fill that opens exposure. */
@@ -750,7 +873,7 @@ export class SimBroker implements Broker {
     for (const o of this.ledger.open) {
       const m = this.markF(o);
       equity += o.qtyF * (m - o.entryF);
-      used += (Math.abs(o.qtyF) * m) / this.state(o.symbol).leverage;
+      used += (Math.abs(o.qtyF) * m) / this.stateOf(o).leverage;
     }
     const released = p && !sameWay ? ((qty - opening) * this.markF(p)) / s.leverage : 0;
     const required = (opening * price) / s.leverage;
@@ -764,9 +887,10 @@ export class SimBroker implements Broker {
     price: Decimal,
     liquidity: 'maker' | 'taker',
     ts: number,
+    priceF: number,
   ): Fill {
     const fee = this.fees.fee(qty, price, liquidity);
-    return this.book(order.symbol, order.side, qty, price, fee, liquidity, order, ts, qtyF);
+    return this.book(order.symbol, order.side, qty, price, fee, liquidity, order, ts, qtyF, priceF);
   }
 
   private book(
@@ -778,9 +902,11 @@ export class SimBroker implements Broker {
     liquidity: 'maker' | 'taker',
     order: Order,
     ts: number,
-    qtyF: number = qty.toNumber(),
+    qtyF: number = toNumberExact(qty),
+    priceF: number = Number.NaN,
   ): Fill {
-    this.ledger.applyFill(symbol, side, qty, price, fee, qtyF);
+    this.ledger.applyFill(symbol, side, qty, price, fee, qtyF, priceF);
+    this.stateVersion++;
     const fill: Fill = {
       id: `${this.idPrefix}-f${++this.fillNo}`,
       orderId: order.id,
@@ -807,8 +933,7 @@ export class SimBroker implements Broker {
     if (!p || p.qty.isZero()) return;
     const equity = this.equityValue();
     let maintenance = 0;
-    for (const o of this.ledger.open)
-      maintenance += Math.abs(o.qtyF) * this.markF(o) * this.state(o.symbol).mmr;
+    for (const o of this.ledger.open) maintenance += Math.abs(o.qtyF) * this.markF(o) * this.stateOf(o).mmr;
     for (const o of this.core.openOrders(symbol).slice()) this.core.cancel(o.id, 'liquidation', ts);
     const side: Side = p.qty.isNegative() ? 'buy' : 'sell';
     const positionSide: PositionSide = side === 'sell' ? 'long' : 'short';
@@ -862,6 +987,7 @@ export class SimBroker implements Broker {
       const qty = p.qty;
       const amount = qty.mul(mark).mul(rate).neg();
       this.ledger.applyFunding(sym, amount);
+      this.stateVersion++;
       this.emit({
         kind: 'funding',
         ts: s.nextFundingTs,
@@ -914,6 +1040,22 @@ export class SimBroker implements Broker {
       s.book.mark = s.book.last;
     }
     return this.book(symbol, side, q, px, ZERO, 'taker', order, ts);
+  }
+}
+
+/**
+ * A refusal of an order: the venue's answer, not a fault of the program, so it is built without a stack
+ * trace — capturing one costs more than all the order's checks, and a backtest whose strategy keeps
+ * sending an order the venue refuses (a stop below the tick, retried every bar) would spend its time there.
+ * The message names the order and the rule.
+ */
+function refusal(kind: BrokerErrorKind, message: string): BrokerError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new BrokerError(kind, message);
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 

@@ -21,6 +21,14 @@ function wide(x: Decimal): Decimal {
   return (x.constructor as typeof Decimal).precision >= 40 ? x : dec(x);
 }
 
+/**
+ * `acc + x`, skipping the addition when `acc` is zero and `x` a finite non-zero value of at most 35
+ * significant digits (5 words): the 40-digit sum would be a copy of `x`, digit for digit.
+ */
+function add(acc: Decimal, x: Decimal): Decimal {
+  return acc.isZero() && !x.isZero() && x.isFinite() && x.d.length <= 5 ? x : acc.plus(x);
+}
+
 interface OpenTrade {
   strategyId: string;
   symbol: SymbolId;
@@ -31,9 +39,11 @@ interface OpenTrade {
   avgEntry: Decimal;
   maxQty: Decimal;
   entryQty: Decimal;
-  entryNotional: Decimal;
+  /** Σ qty × price of the entry fills; null while there is one (it is then entryQty × soleEntryPrice). */
+  entryNotional: Decimal | null;
   exitQty: Decimal;
-  exitNotional: Decimal;
+  /** Σ qty × price of the exit fills; null while there is at most one (see {@link exitNotionalOf}). */
+  exitNotional: Decimal | null;
   /** Price of the only entry / exit fill, null once there are several (then the average is computed). */
   soleEntryPrice: Decimal | null;
   soleExitPrice: Decimal | null;
@@ -74,7 +84,7 @@ export class TradeBuilder {
    */
   onFill(fill: Fill, strategyId: string, reason: string): void {
     const qty = wide(fill.qty);
-    if (qty.lte(0)) return;
+    if (qty.isZero() || qty.isNegative()) return; // qty ≤ 0 without building a Decimal 0
     const price = wide(fill.price);
     const fee = wide(fill.fee);
     const signed = fill.side === 'buy' ? qty : qty.neg();
@@ -93,8 +103,8 @@ export class TradeBuilder {
         .toDecimalPlaces(AVG_ENTRY_DP);
       t.qty = after;
       if (after.abs().gt(t.maxQty)) t.maxQty = after.abs();
+      t.entryNotional = entryNotionalOf(t).plus(qty.mul(price));
       t.entryQty = t.entryQty.plus(qty);
-      t.entryNotional = t.entryNotional.plus(qty.mul(price));
       t.soleEntryPrice = null;
       t.fees = t.fees.plus(fee);
       return;
@@ -104,10 +114,11 @@ export class TradeBuilder {
     let realised = closing.mul(price.minus(t.avgEntry));
     if (t.qty.isNegative()) realised = realised.neg();
     const closingFee = closing.eq(qty) ? fee : fee.mul(closing).div(qty);
-    t.pnl = t.pnl.plus(realised);
+    t.pnl = add(t.pnl, realised);
     t.fees = t.fees.plus(closingFee);
-    t.exitQty = t.exitQty.plus(closing);
-    t.exitNotional = t.exitNotional.plus(closing.mul(price));
+    // The first exit's notional is exitQty × soleExitPrice: computed only if a second exit comes.
+    if (t.exitFills > 0) t.exitNotional = exitNotionalOf(t).plus(closing.mul(price));
+    t.exitQty = add(t.exitQty, closing);
     t.exitFills++;
     t.soleExitPrice = t.exitFills === 1 ? price : null;
     t.qty = t.qty.plus(signed);
@@ -155,7 +166,7 @@ export class TradeBuilder {
         ...t,
         pnl: t.pnl.plus(unrealised),
         exitQty: t.exitQty.plus(t.qty.abs()),
-        exitNotional: t.exitNotional.plus(t.qty.abs().mul(m)),
+        exitNotional: exitNotionalOf(t).plus(t.qty.abs().mul(m)),
         exitFills: t.exitFills + 1,
         soleExitPrice: t.exitFills === 0 ? m : null,
       };
@@ -181,9 +192,9 @@ export class TradeBuilder {
       avgEntry: price,
       maxQty: qty,
       entryQty: qty,
-      entryNotional: qty.mul(price),
+      entryNotional: null,
       exitQty: ZERO,
-      exitNotional: ZERO,
+      exitNotional: null,
       soleEntryPrice: price,
       soleExitPrice: null,
       exitFills: 0,
@@ -197,8 +208,8 @@ export class TradeBuilder {
     // A single fill's price is the average already: the common case needs no division.
     const exitPrice =
       t.soleExitPrice ??
-      (t.exitQty.isZero() ? lastPrice : t.exitNotional.div(t.exitQty).toDecimalPlaces(AVG_ENTRY_DP));
-    const entryPrice = t.soleEntryPrice ?? t.entryNotional.div(t.entryQty).toDecimalPlaces(AVG_ENTRY_DP);
+      (t.exitQty.isZero() ? lastPrice : exitNotionalOf(t).div(t.exitQty).toDecimalPlaces(AVG_ENTRY_DP));
+    const entryPrice = t.soleEntryPrice ?? entryNotionalOf(t).div(t.entryQty).toDecimalPlaces(AVG_ENTRY_DP);
     return {
       strategyId: t.strategyId,
       symbol: t.symbol,
@@ -211,8 +222,23 @@ export class TradeBuilder {
       fees: t.fees.toFixed(),
       funding: t.funding.toFixed(),
       pnl: t.pnl.toFixed(),
-      netPnl: t.pnl.minus(t.fees).minus(t.funding).toFixed(),
+      // Subtracting a zero funding would return the same digits: skip it.
+      netPnl: (t.funding.isZero() ? t.pnl.minus(t.fees) : t.pnl.minus(t.fees).minus(t.funding)).toFixed(),
       exitReason: reason,
     };
   }
+}
+
+/** Σ qty × price of a trade's entry fills. */
+function entryNotionalOf(t: OpenTrade): Decimal {
+  if (t.entryNotional !== null) return t.entryNotional;
+  // One entry fill so far: its qty and price are entryQty and soleEntryPrice.
+  return t.soleEntryPrice === null ? ZERO : t.entryQty.mul(t.soleEntryPrice);
+}
+
+/** Σ qty × price of a trade's exit fills. */
+function exitNotionalOf(t: OpenTrade): Decimal {
+  if (t.exitNotional !== null) return t.exitNotional;
+  // At most one exit fill so far: ZERO + qty × price is that product, digit for digit.
+  return t.exitFills === 0 || t.soleExitPrice === null ? ZERO : t.exitQty.mul(t.soleExitPrice);
 }

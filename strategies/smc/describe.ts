@@ -19,6 +19,20 @@ const GATE_ORDER: Readonly<Record<Gate, number>> = Object.fromEntries(GATES.map(
   number
 >;
 
+// Module-level helpers rather than closures in describeScratch: it runs once per signal, and a closure
+// per call is measurable there.
+/** A gate's values exist when evaluation got past the gate before it. */
+function reachedGate(failedIdx: number, g: Gate): boolean {
+  return failedIdx >= GATE_ORDER[g];
+}
+function passedGate(failedIdx: number, g: Gate): boolean {
+  return failedIdx > GATE_ORDER[g];
+}
+/** Inputs read before a warm-up rejection are reported; evaluate clears them when it read none. */
+function num(x: number, ok: boolean): number | null {
+  return ok && Number.isFinite(x) ? x : null;
+}
+
 /**
  * Builds the full Decision from one evaluation's scratch. Values of gates after the failing one are
  * null: they were not computed for this bar.
@@ -26,25 +40,20 @@ const GATE_ORDER: Readonly<Record<Gate, number>> = Object.fromEntries(GATES.map(
 export function describeScratch(sc: GateScratch, symbol: string, decisionTime: number): SmcDecision {
   const failedIdx = sc.reason === 0 ? GATES.length : REASON_GATE_INDEX[sc.reason];
   const failed: Gate | null = sc.reason === 0 ? null : GATES[failedIdx];
-  // a gate's values exist when evaluation got past the gate before it
-  const reached = (g: Gate) => failedIdx >= GATE_ORDER[g];
-  const passed = (g: Gate) => failedIdx > GATE_ORDER[g];
-  // inputs read before a warm-up rejection are reported; evaluate clears them when it read none
-  const num = (x: number, ok: boolean) => (ok && Number.isFinite(x) ? x : null);
 
-  const structureOk = passed('structure');
-  const regimeDone = reached('regime') && structureOk;
-  const targetsDone = reached('targets') && passed('ote');
-  const scoreDone = reached('score') && passed('targets');
+  const structureOk = passedGate(failedIdx, 'structure');
+  const regimeDone = reachedGate(failedIdx, 'regime') && structureOk;
+  const targetsDone = reachedGate(failedIdx, 'targets') && passedGate(failedIdx, 'ote');
+  const scoreDone = reachedGate(failedIdx, 'score') && passedGate(failedIdx, 'targets');
   const kind = structureOk ? (sc.sKind === KIND_BOS ? 'BOS' : 'CHOCH') : null;
   const trace: SmcTrace = {
     bar: sc.bar,
     gate_failed: failed,
-    bias_dir: reached('bias') ? sc.biasDir : null,
+    bias_dir: reachedGate(failedIdx, 'bias') ? sc.biasDir : null,
     bias_close: num(sc.biasClose, true),
     bias_ema: num(sc.biasEma, true),
     structure_tf: structureOk ? sc.sTimeframe : null,
-    structure_status: reached('structure') ? STRUCTURE_STATUS[sc.primaryStatus] : null,
+    structure_status: reachedGate(failedIdx, 'structure') ? STRUCTURE_STATUS[sc.primaryStatus] : null,
     structure_kind: kind,
     structure_dir: structureOk ? sc.sDir : null,
     structure_level: num(sc.sLevel, structureOk),
@@ -56,9 +65,9 @@ export function describeScratch(sc: GateScratch, symbol: string, decisionTime: n
     leg_atr: num(sc.legAtr, regimeDone),
     atr: num(sc.atr, true),
     atr_percentile: num(sc.atrPct, true),
-    retracement: num(sc.retracement, reached('ote')),
-    ote_low: num(sc.oteLow, reached('ote')),
-    ote_high: num(sc.oteHigh, reached('ote')),
+    retracement: num(sc.retracement, reachedGate(failedIdx, 'ote')),
+    ote_low: num(sc.oteLow, reachedGate(failedIdx, 'ote')),
+    ote_high: num(sc.oteHigh, reachedGate(failedIdx, 'ote')),
     stop_atr_mult: num(sc.stopMult, targetsDone),
     rr_tp1: num(sc.rr, targetsDone),
     score_structure: scoreDone ? sc.scStructure : null,

@@ -94,7 +94,8 @@ function structureColumns(f: StructureFeature, ts: Float64Array): StructureColum
 }
 
 function buildAll<F extends TimeframeFeature>(feature: F, bars: CandleSeries): F {
-  for (let j = 0; j < bars.length; j++) feature.closeBar(bars, j);
+  if (feature.closeThrough !== undefined) feature.closeThrough(bars, bars.length - 1);
+  else for (let j = 0; j < bars.length; j++) feature.closeBar(bars, j);
   return feature;
 }
 
@@ -418,8 +419,11 @@ export class SmcStepper {
     if (this.f.s4.timeframe === tf) this.f.s4 = this.makeStructure('4h');
     if (this.f.s1.timeframe === tf) this.f.s1 = this.makeStructure('1h');
     const buf = this.buffer(tf);
-    const features = this.featuresOn(tf);
-    for (let j = 0; j < buf.length; j++) for (const feature of features) feature.closeBar(buf, j);
+    // Features of one timeframe are independent of each other: each replays the bars on its own.
+    for (const feature of this.featuresOn(tf)) {
+      if (feature.closeThrough !== undefined) feature.closeThrough(buf, buf.length - 1);
+      else for (let j = 0; j < buf.length; j++) feature.closeBar(buf, j);
+    }
   }
 
   private featuresOn(tf: Timeframe): TimeframeFeature[] {

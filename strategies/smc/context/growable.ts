@@ -21,6 +21,14 @@ export class Float64Column {
     this.data[this.length++] = x;
     return grew;
   }
+
+  /** Makes room for `n` rows in all (no-op when there is): batch writers then fill `data` directly. */
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new Float64Array(n);
+    next.set(this.data);
+    this.data = next;
+  }
 }
 
 export class Int32Column {
@@ -37,6 +45,14 @@ export class Int32Column {
     }
     this.data[this.length++] = x;
   }
+
+  /** Makes room for `n` rows in all (no-op when there is). */
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new Int32Array(n);
+    next.set(this.data);
+    this.data = next;
+  }
 }
 
 export class Int8Column {
@@ -52,5 +68,13 @@ export class Int8Column {
       this.data = next;
     }
     this.data[this.length++] = x;
+  }
+
+  /** Makes room for `n` rows in all (no-op when there is). */
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new Int8Array(n);
+    next.set(this.data);
+    this.data = next;
   }
 }

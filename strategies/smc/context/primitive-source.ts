@@ -36,7 +36,7 @@ class PrimitiveStructureSource implements StructureSource {
     this.swingLength = swingLength;
   }
 
-  closeBar(bars: Bars, j: number, onBreak: (ev: StructureBreak) => void): void {
+  private bind(bars: Bars): { bos: BosChochDetector; ob: OrderBlockDetector; fvg: FvgDetector } {
     let det = this.detectors;
     if (det === undefined) {
       const swings = new SwingDetector(bars, { swingLength: this.swingLength });
@@ -50,12 +50,53 @@ class PrimitiveStructureSource implements StructureSource {
     } else if (this.bound !== bars) {
       throw new Error('a structure source was fed two different bar series: create one per series');
     }
+    return det;
+  }
+
+  closeBar(bars: Bars, j: number, onBreak: (ev: StructureBreak) => void): void {
+    const det = this.bind(bars);
     det.bos.update(j);
     det.ob.update(j);
     det.fvg.update(j);
+    this.consume(det, Number.POSITIVE_INFINITY, onBreak);
+  }
 
+  /**
+   * Runs every detector through bar `to` in one go, then reports the bars at which events came. Every event
+   * a detector emits while processing bar b carries `knownAt = b` (and events come in knownAt order), so
+   * taking the events with `knownAt <= j` at bar j reports exactly what {@link closeBar} would have at j.
+   */
+  closeBars(
+    bars: Bars,
+    to: number,
+    onBreak: (ev: StructureBreak) => void,
+    afterEvents: (j: number, zonesChanged: boolean) => void,
+  ): void {
+    const det = this.bind(bars);
+    det.bos.update(to);
+    det.ob.update(to);
+    det.fvg.update(to);
     const breaks = det.bos.events;
-    while (this.bosCursor < breaks.length) {
+    const obs = det.ob.events;
+    const gaps = det.fvg.events;
+    for (;;) {
+      let j = Number.POSITIVE_INFINITY;
+      if (this.bosCursor < breaks.length) j = breaks[this.bosCursor].knownAt;
+      if (this.obCursor < obs.length && obs[this.obCursor].knownAt < j) j = obs[this.obCursor].knownAt;
+      if (this.fvgCursor < gaps.length && gaps[this.fvgCursor].knownAt < j) j = gaps[this.fvgCursor].knownAt;
+      if (!(j <= to)) return;
+      afterEvents(j, this.consume(det, j, onBreak));
+    }
+  }
+
+  /** Applies the detectors' unread events known at or before bar `upTo`; true when a zone changed. */
+  private consume(
+    det: { bos: BosChochDetector; ob: OrderBlockDetector; fvg: FvgDetector },
+    upTo: number,
+    onBreak: (ev: StructureBreak) => void,
+  ): boolean {
+    const breaks = det.bos.events;
+    while (this.bosCursor < breaks.length && breaks[this.bosCursor].knownAt <= upTo) {
       const e = breaks[this.bosCursor++];
       if (e.type !== 'structure') continue;
       onBreak({
@@ -68,19 +109,22 @@ class PrimitiveStructureSource implements StructureSource {
       });
     }
     const obs = det.ob.events;
-    while (this.obCursor < obs.length) {
+    const obFrom = this.obCursor;
+    while (this.obCursor < obs.length && obs[this.obCursor].knownAt <= upTo) {
       const e = obs[this.obCursor++];
       const side = e.dir === 1 ? this.obBull : this.obBear;
       if (e.type === 'ob') side.set(e.anchor, e.bottom, e.top);
       else side.remove(e.anchor);
     }
     const gaps = det.fvg.events;
-    while (this.fvgCursor < gaps.length) {
+    const fvgFrom = this.fvgCursor;
+    while (this.fvgCursor < gaps.length && gaps[this.fvgCursor].knownAt <= upTo) {
       const e = gaps[this.fvgCursor++];
       const side = e.dir === 1 ? this.fvgBull : this.fvgBear;
       if (e.type === 'fvg') side.set(e.anchor, e.bottom, e.top);
       else side.remove(e.anchor);
     }
+    return this.obCursor !== obFrom || this.fvgCursor !== fvgFrom;
   }
 
   activeZone(kind: 'ob' | 'fvg', dir: 1 | -1, out: Float64Array): void {
