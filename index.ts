@@ -481,7 +481,7 @@ export {
   scopeSpan,
 } from './api/research.ts';
 /** `smc scan`: the SMC gate funnel over stored candles. */
-export { pickScanSeries, type ScanOutcome, type ScanRunOptions, scan } from './api/scan.ts';
+export { pickScanSeries, type ScanOutcome, type ScanRunOptions, scan, writeScanRun } from './api/scan.ts';
 /** `smc sweep`: every config of a grid, in parallel, resumable. */
 export {
   type SweepComplete,
@@ -520,6 +520,19 @@ export {
 export { type ChartFromStoreOptions, signalChartFromStore } from './reports/chart/from-store.ts';
 /** The gate trace of one SMC decision as table rows (pass / reject / not reached, with values). */
 export { type GateRow, type GateStatus, gateRows, verdict } from './reports/chart/gate-trace.ts';
+/** Signal charts of a backtest run directory (charts/), linked from its report. */
+export {
+  CHART_INDEX,
+  CHARTS_DIR,
+  type ChartIndex,
+  type ChartIndexEntry,
+  chartFileId,
+  type RunChartsOptions,
+  readChartIndex,
+  sampleRejected,
+  tradeChartKey,
+  writeRunCharts,
+} from './reports/chart/run-charts.ts';
 /** A backtest run directory as a chart source (its config, history start and trades). */
 export { type RunChartSource, readRunChartSource } from './reports/chart/run-source.ts';
 /** Building a signal chart from candles and writing it as PNG, SVG, HTML or JSON. */
@@ -539,19 +552,79 @@ export { fmtDuration, fmtInt, fmtNumber, fmtPct, fmtTime } from './reports/html/
 export { minimalReport } from './reports/html/minimal-report.ts';
 /** Rendering: SVG to PNG (resvg). */
 export { type PngOptions, svgToPng } from './reports/render/png.ts';
+/** The backtest report: equity, drawdown, returns, trades, symbols, funnel, linked signal charts. */
+export { type BacktestReportOptions, backtestReport } from './reports/report/kinds/backtest.ts';
+/** The comparison report: variant − baseline with confidence-interval error bars, metrics side by side. */
+export { type CompareReportInput, compareReport, readCompareRun } from './reports/report/kinds/compare.ts';
+/** The scan report: the gate funnel in total and by symbol. */
+export { readScanRun, type ScanReportInput, scanReport, scanStages } from './reports/report/kinds/scan.ts';
+/** The sweep report: heat maps over parameter pairs, parameter sensitivity, selection statistics. */
+export { readSweepRun, type SweepReportInput, sweepReport } from './reports/report/kinds/sweep.ts';
+/** The walk-forward report: in sample vs out of sample per window, stitched out-of-sample equity. */
+export {
+  readWalkForwardRun,
+  type WalkForwardReportInput,
+  walkForwardReport,
+} from './reports/report/kinds/walkforward.ts';
+/** Reports of every run kind as data: sections of charts (vega-lite specs), tables and notes. */
+export {
+  type Block,
+  type Cell,
+  type ChartBlock,
+  type NoteBlock,
+  type ReportSection,
+  type RowBlock,
+  RUN_KINDS,
+  type RunKind,
+  type RunReport,
+  reportCharts,
+  type TableBlock,
+} from './reports/report/model.ts';
+/** `smc report DIR`: any run directory's report, its kind read from result.json. */
+export { readRunReport, runKindOf, writeRunReportHtml } from './reports/report/read.ts';
+/** A report as one self-contained HTML page (inline SVG charts, no script, opens offline). */
+export { renderReportHtml, renderReportSvgs } from './reports/report/render-html.ts';
+/** A report as HTML, Markdown with PNGs, PNGs (resvg) or JSON. */
+export {
+  defaultReportOut,
+  REPORT_FORMATS,
+  type ReportFormat,
+  renderReportJson,
+  renderReportMarkdown,
+  type WrittenReport,
+  writeReport,
+  writeReportPngs,
+} from './reports/report/write.ts';
 /** Backtest run directories: writing, reading back, layout. */
 export { RUN_FILES, TRADE_COLUMNS } from './reports/run-dir/layout.ts';
 /** Reading a backtest run directory back (for reports and comparisons). */
 export { readBacktestRun } from './reports/run-dir/read.ts';
 /** Writing a backtest result as a run directory (result.json, Parquet/CSV tables, report.html). */
 export { type RunDirSummary, type WriteRunOptions, writeBacktestRun } from './reports/run-dir/write.ts';
+/** Variant comparison charts: differences with confidence intervals, metrics by variant. */
+export { type DifferenceCI, variantDifferencesSpec, variantMetricsSpec } from './reports/specs/compare.ts';
+/** Gate funnel charts: decisions left after each gate, where each symbol's decisions ended. */
+export { type FunnelStage, gateBySymbolSpec, gateFunnelSpec } from './reports/specs/gate-funnel.ts';
 /** Report charts: monthly returns, return distribution, P&L against holding time, results by symbol. */
 export { type MonthlyReturn, monthlyReturns, monthlyReturnsSpec } from './reports/specs/monthly-returns.ts';
 /** P&L of each trade against its holding time. */
 export { type HoldingTrade, pnlVsHoldingSpec } from './reports/specs/pnl-vs-holding.ts';
 /** The distribution of daily returns. */
 export { returnDistributionSpec } from './reports/specs/return-distribution.ts';
+/** Vega-lite specs of the research reports: sweeps, walk-forward, comparisons, the gate funnel. */
+export {
+  axisOrder,
+  type SweepPoint,
+  sensitivitySpec,
+  shortParamNames,
+  sweepBarsSpec,
+  sweepHeatmapSpec,
+} from './reports/specs/sweep.ts';
 /** Per-symbol results of a trade list, and their chart. */
 export { type SymbolResult, symbolResults, symbolResultsSpec } from './reports/specs/symbol-results.ts';
+/** Walk-forward charts: in sample vs out of sample per window, the stitched out-of-sample curve. */
+export { inVsOutOfSampleSpec, oosEquitySpec, type WindowScore } from './reports/specs/walkforward.ts';
 /** Rendering: a vega-lite spec to SVG (offline, no browser). */
 export { renderSvg } from './reports/vega/render.ts';
+/** Hover tooltips for pre-rendered SVG charts (`<title>` from each mark's description). */
+export { withSvgTooltips } from './reports/vega/tooltips.ts';

@@ -19,10 +19,11 @@ import { readResultLog, resultKey } from '../engine/research/pool/results-log.ts
 import { dailyReturnsFromEquity } from '../engine/research/stats/daily-returns.ts';
 import { sharpeSampleOf } from '../engine/research/stats/sharpe-inference.ts';
 import { runSweep } from '../engine/research/sweep.ts';
-import { minimalReport } from '../reports/html/minimal-report.ts';
+import { writeRunReportHtml } from '../reports/report/read.ts';
 import { toCsv } from '../reports/run-dir/csv.ts';
 import { readBacktestRun } from '../reports/run-dir/read.ts';
 import type { CandleQuery } from './candles.ts';
+import { type CompareWalkForwardOptions, walkForwardVariants } from './compare-walkforward.ts';
 import {
   type ConfigSource,
   loadResearchConfig,
@@ -54,6 +55,11 @@ export interface CompareRunOptions extends Partial<CandleQuery> {
   readonly dirs?: readonly string[];
   /** Base config the variants override: a YAML file or config document over the defaults. */
   readonly config?: ConfigSource;
+  /**
+   * With `variants`: walk each variant forward over these windows and compare the stitched
+   * out-of-sample runs (api/compare-walkforward.ts) instead of one backtest each.
+   */
+  readonly walkForward?: CompareWalkForwardOptions;
   /** Bootstrap seed (overrides the variants file; default 7). */
   readonly seed?: number;
   /** Bootstrap resamples (overrides the variants file; default 2000). */
@@ -156,7 +162,11 @@ export async function outcomeOfRunDir(
 }
 
 /** Writes compare.csv, differences.csv, result.json and report.html of a comparison into `runDir`. */
-export function writeComparison(runDir: string, c: Comparison, meta: Record<string, unknown>): void {
+export async function writeComparison(
+  runDir: string,
+  c: Comparison,
+  meta: Record<string, unknown>,
+): Promise<void> {
   const funnelKeys = [
     ...new Set(
       c.rows.flatMap((r) =>
@@ -198,28 +208,7 @@ export function writeComparison(runDir: string, c: Comparison, meta: Record<stri
     compareHash: contentHash(c),
   };
   writeFileSync(join(runDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync(
-    join(runDir, 'report.html'),
-    minimalReport(
-      `Variant comparison against ${c.baseline}`,
-      {
-        days: c.days,
-        'trials (for the deflated Sharpe ratio)': c.trials,
-        'probability of backtest overfitting (CSCV across the variants)': c.pbo ?? c.pboNote,
-        ...Object.fromEntries(
-          c.differences.map((d) => {
-            const s = d.statistics.sharpe;
-            return [
-              `${d.name} − ${c.baseline}: Sharpe`,
-              `${s.estimate.toFixed(3)} [${s.low.toFixed(3)}, ${s.high.toFixed(3)}]`,
-            ];
-          }),
-        ),
-      },
-      header,
-      rows,
-    ),
-  );
+  await writeRunReportHtml(runDir);
 }
 
 interface Entries {
@@ -303,6 +292,37 @@ async function variantEntries(
   };
 }
 
+async function walkForwardEntries(
+  opts: CompareRunOptions,
+  variants: string | VariantsInput,
+  walk: CompareWalkForwardOptions,
+): Promise<Entries | CompareStopped> {
+  if (opts.db === undefined) throw new UserError('running variants needs a candle store: pass --db');
+  const file = variantsOf(variants);
+  const { onProgress, ...rest } = opts;
+  const r = await walkForwardVariants({
+    ...rest,
+    db: opts.db,
+    file,
+    walkForward: walk,
+    ...(opts.out === undefined ? {} : { runDir: opts.out }),
+    ...(onProgress === undefined ? {} : { onProgress: (d, t, p) => onProgress(d, t, p) }),
+  });
+  if (!r.complete) return r;
+  return {
+    named: r.variants.map((v) => ({ name: v.name, outcome: v.outcome })),
+    baseline: r.baseline,
+    trials: r.trials,
+    bootstrap: {
+      ...file.bootstrap,
+      ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+      ...(opts.resamples === undefined ? {} : { resamples: opts.resamples }),
+    },
+    runDir: r.runDir,
+    meta: { variantsFile: typeof variants === 'string' ? variants : null, ...r.meta },
+  };
+}
+
 async function dirEntries(opts: CompareRunOptions, dirs: readonly string[]): Promise<Entries> {
   if (dirs.length < 2) throw new UserError('compare needs --variants FILE or at least two run directories');
   const entries = await Promise.all(dirs.map(async (d) => ({ dir: d, ...(await outcomeOfRunDir(d)) })));
@@ -339,7 +359,10 @@ export async function compare(opts: CompareRunOptions): Promise<CompareOutcome> 
   let entries: Entries | CompareStopped;
   if (opts.variants !== undefined) {
     if (opts.dirs?.length) throw new UserError('give either --variants FILE or run directories, not both');
-    entries = await variantEntries(opts, opts.variants);
+    entries =
+      opts.walkForward === undefined
+        ? await variantEntries(opts, opts.variants)
+        : await walkForwardEntries(opts, opts.variants, opts.walkForward);
   } else {
     entries = await dirEntries(opts, opts.dirs ?? []);
   }
@@ -357,6 +380,6 @@ export async function compare(opts: CompareRunOptions): Promise<CompareOutcome> 
   if (comparison.days < 2)
     throw new UserError('the variants share fewer than 2 days of returns: compare runs over the same span');
   mkdirSync(entries.runDir, { recursive: true });
-  writeComparison(entries.runDir, comparison, entries.meta);
+  await writeComparison(entries.runDir, comparison, entries.meta);
   return { complete: true, runDir: entries.runDir, comparison };
 }

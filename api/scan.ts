@@ -1,14 +1,17 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CandleSeries } from '../data/candles/series.ts';
 import { UserError } from '../data/errors.ts';
 import type { SeriesSummary } from '../data/store/candle-store.ts';
 import { canonicalSymbol } from '../data/symbols/symbols.ts';
 import type { Timeframe } from '../data/timeframes.ts';
+import { writeRunReportHtml } from '../reports/report/read.ts';
 import type { StrategyConfig } from '../strategies/smc/config.ts';
 import type { SmcDecision } from '../strategies/smc/decision.ts';
 import { type Funnel, funnelAddsUp } from '../strategies/smc/funnel.ts';
 import { scanFunnel, warmupStart } from '../strategies/smc/scan.ts';
 import { BASE_TIMEFRAMES, type CandleQuery, withStore } from './candles.ts';
-import { type ConfigDocument, loadStrategyConfig } from './config.ts';
+import { type ConfigDocument, loadStrategyConfig, PACKAGE_VERSION } from './config.ts';
 import type { ProgressCallback } from './progress.ts';
 
 /**
@@ -23,6 +26,8 @@ export interface ScanRunOptions extends CandleQuery {
   readonly onProgress?: ProgressCallback;
   /** Checked between symbols while loading. */
   readonly signal?: AbortSignal;
+  /** Run directory to write (result.json with the funnel, report.html); none by default. */
+  readonly out?: string;
 }
 
 /** The scan's config, series, funnel (per symbol and in total) and signals. */
@@ -33,6 +38,8 @@ export interface ScanOutcome {
   readonly funnel: Funnel;
   /** Every LONG/SHORT decision counted, with its trace. */
   readonly signals: readonly SmcDecision[];
+  /** The run directory written, when `out` was given. */
+  readonly runDir?: string;
 }
 
 /** The series to scan: one (source, symbol) per symbol, on the requested or shortest base timeframe. */
@@ -100,5 +107,38 @@ export async function scan(opts: ScanRunOptions): Promise<ScanOutcome> {
   if (!funnelAddsUp(funnel.total)) {
     throw new Error('funnel does not add up (candidates ≠ rejections + signals): please report this');
   }
-  return { config, series: bases, funnel, signals };
+  if (opts.out === undefined) return { config, series: bases, funnel, signals };
+  await writeScanRun(opts.out, { config, series: bases, funnel, signals }, opts);
+  return { config, series: bases, funnel, signals, runDir: opts.out };
+}
+
+/**
+ * Writes a scan run directory: result.json (kind 'scan': scope, series, the funnel per symbol and in
+ * total, the strategy config) and report.html (the gate funnel charts), for `smc report`.
+ */
+export async function writeScanRun(
+  dir: string,
+  outcome: Omit<ScanOutcome, 'runDir'>,
+  scope: Pick<CandleQuery, 'from' | 'to'> = {},
+): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const result = {
+    kind: 'scan',
+    schema: 1,
+    packageVersion: PACKAGE_VERSION,
+    from: scope.from ?? null,
+    to: scope.to ?? null,
+    structureTimeframe: outcome.config.structure.timeframe,
+    series: outcome.series.map((b) => ({
+      source: b.source,
+      symbol: b.symbol,
+      timeframe: b.timeframe,
+      bars: b.length,
+    })),
+    funnel: outcome.funnel,
+    signals: outcome.signals.length,
+    config: { strategy: outcome.config },
+  };
+  writeFileSync(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+  await writeRunReportHtml(dir);
 }

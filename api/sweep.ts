@@ -23,7 +23,7 @@ import {
   sweepRows,
 } from '../engine/research/sweep.ts';
 import { type SelectionStatistics, selectionStatistics } from '../engine/research/sweep-stats.ts';
-import { minimalReport } from '../reports/html/minimal-report.ts';
+import { writeRunReportHtml } from '../reports/report/read.ts';
 import { type ParquetColumn, writeParquet } from '../reports/run-dir/parquet.ts';
 import type { CandleQuery } from './candles.ts';
 import { type ConfigSource, type GridInput, gridOf, loadResearchConfig, PACKAGE_VERSION } from './config.ts';
@@ -269,36 +269,7 @@ export async function writeSweepDir(
     statistics: stats,
   };
   writeFileSync(join(runDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-  const ranked = [...rows]
-    .filter((r) => r.metrics[objective.metric] !== null && r.trades >= grid.constraints.min_trades)
-    .sort((a, b) => {
-      const x = a.metrics[objective.metric] as number;
-      const y = b.metrics[objective.metric] as number;
-      return (objective.minimise ? x - y : y - x) || a.index - b.index;
-    })
-    .slice(0, 25);
-  const shown = ['sharpe', 'totalReturn', 'maxDrawdown', 'winRate', 'profitFactor'];
-  writeFileSync(
-    join(runDir, 'report.html'),
-    minimalReport(
-      `Sweep: ${grid.objective}, ${rows.length} configs`,
-      {
-        'sweep hash': hash,
-        'best config': sel.best ? `#${sel.best.index}` : sel.reason,
-        'probability of backtest overfitting (CSCV)': stats.pbo?.pbo ?? stats.pboNote,
-        'deflated Sharpe ratio of the best': stats.chosen?.dsr ?? null,
-        'probabilistic Sharpe ratio of the best': stats.chosen?.psr ?? null,
-        trials: stats.trials,
-      },
-      ['#', ...expanded.axes.map((a) => a.path), 'trades', ...shown],
-      ranked.map((r) => [
-        r.index,
-        ...expanded.axes.map((a) => r.params[a.path]),
-        r.trades,
-        ...shown.map((m) => r.metrics[m]),
-      ]),
-    ),
-  );
+  await writeRunReportHtml(runDir);
   return {
     runDir,
     configs: rows.length,

@@ -18,7 +18,7 @@ import {
   type WalkForwardResult,
   walkForwardWindows,
 } from '../engine/research/walkforward.ts';
-import { minimalReport } from '../reports/html/minimal-report.ts';
+import { writeRunReportHtml } from '../reports/report/read.ts';
 import { toCsv } from '../reports/run-dir/csv.ts';
 import type { CandleQuery } from './candles.ts';
 import { type ConfigSource, type GridInput, gridOf, loadResearchConfig, PACKAGE_VERSION } from './config.ts';
@@ -137,7 +137,9 @@ export async function walkForward(opts: WalkForwardRunOptions): Promise<WalkForw
     expanded.configs.map((c) => c.config),
   );
   const historyFrom = Math.min(...candles.map((s) => s.ts[0]));
-  const dataFrom = opts.from ?? historyFrom;
+  // Without --from, the first train span starts once the data holds the required warm-up before it, so
+  // no window trades on indicators still tied to where the data starts (engine/research/checks/warmup.ts).
+  const dataFrom = opts.from ?? historyFrom + warmup;
   const dataTo = Math.max(...candles.map((s) => s.ts[s.length - 1])) + TIMEFRAME_MS[base];
   const windows = walkForwardWindows(dataFrom, opts.to === undefined ? dataTo : Math.min(opts.to, dataTo), {
     train,
@@ -148,7 +150,7 @@ export async function walkForward(opts: WalkForwardRunOptions): Promise<WalkForw
   });
   if (windows.length === 0) {
     throw new UserError(
-      `the data (${iso(dataFrom)} to ${iso(dataTo)}) is too short for one --train ${opts.train} + --test ${opts.test} window: shorten them or load more data`,
+      `the data (${iso(dataFrom)} to ${iso(dataTo)}, after ${(warmup / TIMEFRAME_MS['1d']).toFixed(0)} days of warm-up) is too short for one --train ${opts.train} + --test ${opts.test} window: shorten them or load more data`,
     );
   }
   const dataHash = candlesHash(candles);
@@ -287,28 +289,7 @@ export async function walkForward(opts: WalkForwardRunOptions): Promise<WalkForw
     oosHash: contentHash({ ts: wf.stitched.ts, equity: wf.stitched.equity }),
   };
   writeFileSync(join(runDir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync(
-    join(runDir, 'report.html'),
-    minimalReport(
-      `Walk-forward: ${grid.objective}, ${windows.length} windows`,
-      {
-        'walk-forward efficiency': wf.efficiency,
-        'OOS Sharpe': oos.sharpe,
-        'OOS total return': oos.totalReturn,
-        'OOS max drawdown': oos.maxDrawdown,
-        'OOS probabilistic Sharpe ratio': oos.psr,
-        'OOS trades': oos.trades,
-        ...Object.fromEntries(
-          wf.stability.map((s) => [
-            `stability ${s.path}`,
-            `${s.distinct} distinct; mode ${JSON.stringify(s.mode)} in ${(s.modeShare * 100).toFixed(0)}%`,
-          ]),
-        ),
-      },
-      windowHeader,
-      windowRows,
-    ),
-  );
+  await writeRunReportHtml(runDir);
   return {
     complete: true,
     runDir,

@@ -118,23 +118,36 @@ export const EMA_BENCH_CONFIG: BacktestConfigInput = {
 };
 
 interface Timed {
-  result: BacktestResult;
   cpuMs: number;
   wallMs: number;
 }
 
-async function timeRuns(reps: number, run: () => Promise<BacktestResult>): Promise<Timed[]> {
+interface TimedRuns {
+  /** The result of the first timed run (every run gives the same). */
+  result: BacktestResult;
+  runs: Timed[];
+}
+
+/**
+ * Times `reps` runs after two warm-ups. Only the first result is kept: holding every run's result (trades,
+ * fills, intents, trace) alive would make each later run pay for garbage-collecting the earlier ones, which
+ * no single backtest does.
+ */
+async function timeRuns(reps: number, run: () => Promise<BacktestResult>): Promise<TimedRuns> {
   for (let i = 0; i < 2; i++) await run();
-  const out: Timed[] = [];
+  let first: BacktestResult | undefined;
+  const runs: Timed[] = [];
   for (let i = 0; i < reps; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const result = await run();
     const wallMs = performance.now() - t0;
     const c = process.cpuUsage(c0);
-    out.push({ result, cpuMs: (c.user + c.system) / 1000, wallMs });
+    if (first === undefined) first = result;
+    runs.push({ cpuMs: (c.user + c.system) / 1000, wallMs });
   }
-  return out;
+  if (first === undefined) throw new Error('--reps must be at least 1');
+  return { result: first, runs };
 }
 
 function median(xs: number[]): number {
@@ -167,13 +180,13 @@ export async function run(args: string[]): Promise<void> {
   if (writeCsv) writeBenchCsv(writeCsv, bars);
   const feed: BacktestFeed = { baseTimeframe: '15m', candles: { BENCH: { '15m': bars } } };
   const ema = await timeRuns(reps, () => runBacktest(EMA_BENCH_CONFIG, feed));
-  const r = ema[0].result;
+  const r = ema.result;
   process.stdout.write(
     `(a) EMA(20/50) crossover, ${csv ? `bars from ${csv}` : 'synthetic bars (seed 42, open = previous close)'}\n` +
       `    final equity ${Number(r.finalEquity).toFixed(2)} (exact ${r.finalEquity}), ${r.fills.length} orders filled, ` +
       `fees ${r.metrics.feesPaid.toFixed(2)}, result ${r.resultHash.slice(0, 16)}\n`,
   );
-  report('    engine', bars.length, ema, EMA_TARGET);
+  report('    engine', bars.length, ema.runs, EMA_TARGET);
   // The same run with reverse off holds its first position and sends no further order: the per-bar floor
   // (decisions, simulator bar walk, equity curve); the difference is what the orders cost.
   const floorConfig: BacktestConfigInput = {
@@ -184,9 +197,10 @@ export async function run(args: string[]): Promise<void> {
     },
   };
   const floor = await timeRuns(reps, () => runBacktest(floorConfig, feed));
-  report('    per-bar floor (1 order)', bars.length, floor, EMA_TARGET);
+  report('    per-bar floor (1 order)', bars.length, floor.runs, EMA_TARGET);
   const perOrder =
-    (median(ema.map((x) => x.cpuMs)) - median(floor.map((x) => x.cpuMs))) / Math.max(1, r.fills.length - 1);
+    (median(ema.runs.map((x) => x.cpuMs)) - median(floor.runs.map((x) => x.cpuMs))) /
+    Math.max(1, r.fills.length - 1);
   process.stdout.write(
     `    ≈ ${(perOrder * 1000).toFixed(1)} µs cpu per order round trip (submit, fill, ledger, trade, trace)\n`,
   );
@@ -209,11 +223,11 @@ export async function run(args: string[]): Promise<void> {
   };
   const smcBars = sample.reduce((n, s) => n + s.length, 0);
   const smc = await timeRuns(reps, () => runBacktest({}, smcFeed));
-  const m = smc[0].result.metrics;
+  const m = smc.result.metrics;
   process.stdout.write(
     `(b) SMC chain, default config, bundled sample (${sample.map((s) => s.symbol).join(', ')}, 1h)\n` +
-      `    ${m.trades} trades, final equity ${m.finalEquity.toFixed(2)}, result ${smc[0].result.resultHash.slice(0, 16)} ` +
+      `    ${m.trades} trades, final equity ${m.finalEquity.toFixed(2)}, result ${smc.result.resultHash.slice(0, 16)} ` +
       `(indicator preparation included)\n`,
   );
-  report('    engine', smcBars, smc, SMC_TARGET);
+  report('    engine', smcBars, smc.runs, SMC_TARGET);
 }

@@ -104,6 +104,76 @@ interface PendingSignal {
   row: number;
 }
 
+/** Managed-policy signals that passed the cooldown, as risk candidates. */
+interface ManagedBatch {
+  candidates: TradeCandidate[];
+  byCandidate: Map<TradeCandidate, PendingSignal>;
+}
+
+/**
+ * A strategy's LONG/SHORT as a trade candidate. Its Decimal prices are made when first read (the same
+ * values as converting them at once): most signals are refused by a gate that never reads them — system
+ * degraded, position exists — and the five float-to-Decimal conversions are most of what describing a
+ * candidate costs. The candidate is immutable, like a plain one.
+ */
+class SignalCandidate implements TradeCandidate {
+  readonly symbol: SymbolId;
+  readonly ts: number;
+  readonly side: 'long' | 'short';
+  readonly score: number;
+  readonly setupType: string | null | undefined;
+  readonly atr: number | null;
+  readonly entryValue: number;
+  readonly stopValue: number;
+  private readonly tpF: readonly [number | null, number | null, number | null];
+  private entryD: Decimal | undefined;
+  private stopD: Decimal | undefined;
+  private tpD: readonly (Decimal | null)[] | undefined;
+
+  constructor(d: Decision<object>, entry: number, stop: number, now: number) {
+    const trace = d.trace as Record<string, unknown>;
+    this.symbol = d.symbol;
+    this.ts = now;
+    this.side = d.action === 'LONG' ? 'long' : 'short';
+    this.score = d.score ?? 0;
+    this.setupType = d.setupType;
+    this.atr = typeof trace.atr === 'number' ? trace.atr : null;
+    this.entryValue = entry;
+    this.stopValue = stop;
+    this.tpF = [d.tp1, d.tp2, d.tp3];
+  }
+
+  get entry(): Decimal {
+    if (this.entryD === undefined) this.entryD = dec(this.entryValue);
+    return this.entryD;
+  }
+
+  get stop(): Decimal {
+    if (this.stopD === undefined) this.stopD = dec(this.stopValue);
+    return this.stopD;
+  }
+
+  get takeProfits(): readonly (Decimal | null)[] {
+    if (this.tpD === undefined) this.tpD = this.tpF.map(decOrNull);
+    return this.tpD;
+  }
+
+  /** The plain candidate (a logger or JSON sees the prices, which live on the prototype as getters). */
+  toJSON(): TradeCandidate {
+    return {
+      symbol: this.symbol,
+      ts: this.ts,
+      side: this.side,
+      entry: this.entry,
+      stop: this.stop,
+      takeProfits: this.takeProfits,
+      score: this.score,
+      setupType: this.setupType,
+      atr: this.atr,
+    };
+  }
+}
+
 /** A target-exposure order in flight: whose it is and why it was sent. */
 interface TargetOrder {
   readonly strategyId: string;
@@ -155,8 +225,8 @@ export class Trader {
   /** Managed positions closed since the daily-loss tracker last heard of them. */
   private readonly closedPositions: ManagedPosition[] = [];
   /** The write-ahead hook handed to executeAction (one function for the run, not one per action). */
-  private readonly writeAheadIntent = (r: IntentRecord): void => {
-    void this.deps.hooks?.onIntent?.(r);
+  private readonly writeAheadIntent = (r: IntentRecord): void | Promise<void> => {
+    return this.deps.hooks?.onIntent?.(r);
   };
 
   constructor(deps: TraderDeps, opts: TraderOptions) {
@@ -186,6 +256,8 @@ export class Trader {
   tick(now: number, bars: ArrayLike<number>): Promise<void> | undefined {
     const symbols = this.market.symbols.length;
     const strategies = this.strategies;
+    // Only an `all` trace keeps no-signal rows (with their close); otherwise they are only counted.
+    const keepAll = this.recorder.mode === 'all';
     let n = 0;
     for (let s = 0; s < symbols; s++) {
       const i = bars[s];
@@ -197,7 +269,8 @@ export class Trader {
         const action = (code & 3) - 1;
         const reason = code >>> 2;
         if (action === 0) {
-          this.recorder.noSignal(now, s, k, reason, this.market.base[s].close[i]);
+          if (keepAll) this.recorder.noSignal(now, s, k, reason, this.market.base[s].close[i]);
+          else this.recorder.countNoSignal(k, reason);
           continue;
         }
         const row = this.recorder.signal(now, s, k, action, reason, this.market.base[s].close[i]);
@@ -290,15 +363,18 @@ export class Trader {
     const n = this.nSignals;
     this.nSignals = 0;
     if (n > 0) {
-      const managed: PendingSignal[] = [];
+      let managed = 0;
       for (let j = 0; j < n; j++) {
         const sig = this.signals[j];
         const policy = this.strategies[sig.strategyIdx].policy;
         if (policy.kind === 'target_exposure')
           await this.targetExposure(now, sig, policy.fraction, policy.reverse);
-        else managed.push({ ...sig });
+        else managed++;
       }
-      if (managed.length > 0) await this.enterManaged(now, managed);
+      // Most managed signals stop at the cooldown gate: sorted out here, synchronously, before any
+      // asynchronous step (same order of outcomes as one pass over them).
+      const batch = managed > 0 ? this.managedCandidates(now, n) : null;
+      if (batch !== null) await this.enterManaged(now, batch);
       // Orders placed this tick may already have reported fills (an instant-fill venue): route them now.
       if (this.queued.length > 0) await this.routeQueued(now);
       if (this.closedPositions.length > 0) await this.recordClosedResults(now);
@@ -453,11 +529,15 @@ export class Trader {
     this.recorder.setOutcome(sig.row, sig.strategyIdx, outcome);
   }
 
-  /** The seed's chain for stop-and-target strategies: candidates → cooldown → risk → auction → FSM. */
-  private async enterManaged(now: number, sigs: readonly PendingSignal[]): Promise<void> {
-    const candidates: TradeCandidate[] = [];
-    const byCandidate = new Map<TradeCandidate, PendingSignal>();
-    for (const sig of sigs) {
+  /**
+   * The first steps of the seed's chain for the managed-policy signals among the first `n` of this tick:
+   * cooldown, then the candidate (null when none is left for the risk gates).
+   */
+  private managedCandidates(now: number, n: number): ManagedBatch | null {
+    let batch: ManagedBatch | null = null;
+    for (let j = 0; j < n; j++) {
+      const sig = this.signals[j];
+      if (this.strategies[sig.strategyIdx].policy.kind === 'target_exposure') continue;
       const prepared = this.strategies[sig.strategyIdx].prepared[sig.symbolIdx];
       if (prepared === null) continue;
       // A symbol already cooling down is refused by the cooldown gate first whatever the rest says (the
@@ -472,10 +552,16 @@ export class Trader {
         this.recorder.setOutcome(sig.row, sig.strategyIdx, 'invalid:no_stop');
         continue;
       }
-      candidates.push(c);
-      byCandidate.set(c, sig);
+      batch ??= { candidates: [], byCandidate: new Map() };
+      batch.candidates.push(c);
+      batch.byCandidate.set(c, { ...sig });
     }
-    if (candidates.length === 0) return;
+    return batch;
+  }
+
+  /** The rest of the seed's chain for stop-and-target strategies: risk → auction → FSM. */
+  private async enterManaged(now: number, batch: ManagedBatch): Promise<void> {
+    const { candidates, byCandidate } = batch;
     const ctx = await this.riskContext(now);
     const plan = planEntries(candidates, ctx, {
       risk: this.deps.risk,
@@ -519,19 +605,7 @@ export class Trader {
 
   private candidateOf(d: Decision<object>, now: number): TradeCandidate | null {
     if (d.action === 'NO_SIGNAL' || d.entry === null || d.stop === null) return null;
-    const trace = d.trace as Record<string, unknown>;
-    const atr = typeof trace.atr === 'number' ? trace.atr : null;
-    return {
-      symbol: d.symbol,
-      ts: now,
-      side: d.action === 'LONG' ? 'long' : 'short',
-      entry: dec(d.entry),
-      stop: dec(d.stop),
-      takeProfits: [decOrNull(d.tp1), decOrNull(d.tp2), decOrNull(d.tp3)],
-      score: d.score ?? 0,
-      setupType: d.setupType,
-      atr,
-    };
+    return new SignalCandidate(d, d.entry, d.stop, now);
   }
 
   private async riskContext(now: number): Promise<RiskContext> {

@@ -91,9 +91,11 @@ export interface WarmupCheckOptions extends CandleQuery {
  */
 export async function runWarmupCheck(opts: WarmupCheckOptions): Promise<WarmupReport> {
   const input = await loadCheckInput(opts, opts.config, () => 0);
+  const epsilon = input.config.backtest.warmup_epsilon;
   return checkWarmup({
     strategies: input.strategies,
     bases: input.bases,
+    ...(epsilon === undefined ? {} : { epsilon }),
     ...(opts.tolerance === undefined ? {} : { tolerance: opts.tolerance }),
     ...(opts.offsets === undefined ? {} : { offsets: opts.offsets }),
     ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
@@ -224,7 +226,8 @@ export function formatWarmup(r: WarmupReport): string {
   const lines: string[] = [];
   lines.push(
     `warm-up check: ${r.symbols.join(', ')}; values agree within ${r.tolerance * 100}%; later starts at ` +
-      `${r.offsets.map((f) => `${Math.round(f * 100)}%`).join(', ')} of each series`,
+      `${r.offsets.map((f) => `${Math.round(f * 100)}%`).join(', ')} of each series; required warm-up: ` +
+      `each EMA/ATR until its seed weighs ≤ ${r.epsilon} (backtest.warmup_epsilon)`,
   );
   for (const s of r.strategies) {
     const base = TIMEFRAME_MS[s.baseTimeframe];
@@ -255,10 +258,12 @@ export function formatWarmup(r: WarmupReport): string {
   if (shortDeclared.length > 0) {
     lines.push(`the declared warm-up is too short for: ${shortDeclared.join(', ')} (see SHORT above)`);
   }
+  for (const f of r.failures) lines.push(`SHORT: ${f}`);
   lines.push(
     r.ok
-      ? 'ok: the required warm-up covers what every strategy’s decisions need'
-      : `FAILED: the decisions of ${short.join(', ')} need more than the required warm-up — load more history`,
+      ? 'ok: the required warm-up covers what every strategy’s decisions and smoothed inputs need'
+      : `FAILED: ${r.failures.length} input(s) need more than the required warm-up` +
+          `${short.length ? ` (decisions of ${short.join(', ')})` : ''} — lower backtest.warmup_epsilon or load more history`,
   );
   return lines.join('\n');
 }

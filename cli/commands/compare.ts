@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { compare } from '../../api/compare.ts';
+import type { CompareWalkForwardOptions } from '../../api/compare-walkforward.ts';
+import { parseDuration } from '../../api/walkforward.ts';
 import { UserError } from '../../data/errors.ts';
 import { parseCandleScope, type RawScopeOptions, TIMEFRAME_HELP } from '../options.ts';
 import { progressDriver } from '../progress.ts';
@@ -16,6 +18,31 @@ interface CompareFlags extends RawScopeOptions {
   source?: string;
   seed?: string;
   resamples?: string;
+  train?: string;
+  test?: string;
+  step?: string;
+  anchored?: boolean;
+  grid?: string;
+}
+
+/** `--train/--test [--step] [--anchored] [--grid]`: walk the variants forward (needs --variants). */
+function walkForwardFlags(flags: CompareFlags): CompareWalkForwardOptions | undefined {
+  const any =
+    [flags.train, flags.test, flags.step, flags.grid].some((f) => f !== undefined) || flags.anchored;
+  if (!any) return undefined;
+  if (flags.variants === undefined)
+    throw new UserError('--train/--test walk variants forward: give --variants FILE too');
+  if (flags.train === undefined || flags.test === undefined)
+    throw new UserError(
+      'a walk-forward comparison needs both --train and --test (e.g. --train 90d --test 30d)',
+    );
+  return {
+    train: parseDuration('--train', flags.train),
+    test: parseDuration('--test', flags.test),
+    ...(flags.step === undefined ? {} : { step: parseDuration('--step', flags.step) }),
+    anchored: flags.anchored ?? false,
+    ...(flags.grid === undefined ? {} : { grid: flags.grid }),
+  };
 }
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
@@ -30,6 +57,7 @@ async function compareAction(dirs: string[], flags: CompareFlags): Promise<void>
   const seed = positiveInt('--seed', flags.seed);
   const resamples = positiveInt('--resamples', flags.resamples);
   const running = flags.variants !== undefined;
+  const walk = walkForwardFlags(flags);
   const bar = progressDriver({ json: scope.json });
   const interrupt = running ? interruptOnSigint(scope.json) : null;
   let outcome: Awaited<ReturnType<typeof compare>>;
@@ -45,11 +73,12 @@ async function compareAction(dirs: string[], flags: CompareFlags): Promise<void>
             config: flags.config,
             // Parsed only when variants run, as before: a bad --workers does not stop a directory compare.
             workers: parseWorkers(flags.workers),
+            ...(walk === undefined ? {} : { walkForward: walk }),
           }),
       ...(seed === undefined ? {} : { seed }),
       ...(resamples === undefined ? {} : { resamples }),
       ...(flags.out === undefined ? {} : { out: flags.out }),
-      onProgress: (done, total) => bar.report(done, total, 'variants'),
+      onProgress: (done, total) => bar.report(done, total, walk === undefined ? 'variants' : 'backtests'),
       onWarning: (message, code) => {
         if (code === 'variant-skipped' || !scope.json) process.stderr.write(`smc: ${message}\n`);
       },
@@ -72,24 +101,27 @@ async function compareAction(dirs: string[], flags: CompareFlags): Promise<void>
   }
   const f = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? '—' : x.toFixed(d));
   const lines = [
-    `variants on ${comparison.days} common days; baseline ${baseline}; trials ${comparison.trials}`,
+    `${walk === undefined ? 'variants' : 'stitched out-of-sample runs of the variants'} on ${comparison.days} common days; ` +
+      `baseline ${baseline}; trials ${comparison.trials}`,
   ];
+  const w = [18, 8, 9, 10, 26, 9, 7, 7];
+  const row = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i] ?? 10)).join('');
   lines.push(
-    ['variant', 'trades', 'winRate', 'sharpe', 'maxDD', 'PSR', 'DSR'].map((h) => h.padEnd(18)).join(''),
+    row(['variant', 'trades', 'winRate', 'return', 'Sharpe (daily, 95% CI)', 'maxDD', 'PSR', 'DSR']),
   );
   for (const r of comparison.rows) {
+    const ci = r.sharpeInterval;
     lines.push(
-      [
+      row([
         r.name,
         String(r.metrics.trades ?? '—'),
         f(r.metrics.winRate),
-        f(r.metrics.sharpe),
+        f(r.metrics.totalReturn),
+        ci === null ? '—' : `${f(ci.estimate, 2)} [${f(ci.low, 2)}, ${f(ci.high, 2)}]`,
         f(r.metrics.maxDrawdown),
-        f(r.psr),
-        f(r.dsr),
-      ]
-        .map((c) => c.padEnd(18))
-        .join(''),
+        f(r.psr, 2),
+        f(r.dsr, 2),
+      ]),
     );
   }
   lines.push(
@@ -129,6 +161,14 @@ export function register(program: Command): void {
     .option('--seed <n>', 'bootstrap seed (overrides the variants file)')
     .option('--resamples <n>', 'bootstrap resamples (overrides the variants file)')
     .option('--workers <n>', 'worker threads (default: available cores)')
+    .option(
+      '--train <duration>',
+      'with --variants: walk each variant forward (train span, e.g. 90d) and compare the stitched out-of-sample runs',
+    )
+    .option('--test <duration>', 'with --train: test span per window, e.g. 30d')
+    .option('--step <duration>', 'with --train: distance between windows (default the test span)')
+    .option('--anchored', 'with --train: every train span starts at the beginning of the data')
+    .option('--grid <file>', 'with --train: grid optimised over each variant per train span (default none)')
     .option('--db <file>', 'candle store (DuckDB file)')
     .option('--out <dir>', 'output directory (default runs/compare-<hash>)')
     .option('--json', 'print the comparison as JSON')

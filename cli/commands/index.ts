@@ -22,6 +22,7 @@ const COMMANDS: Record<string, Loader[]> = {
   walkforward: [() => import('./walkforward.ts')],
   compare: [() => import('./compare.ts')],
   chart: [() => import('./chart.ts')],
+  report: [() => import('./report.ts')],
   demo: [() => import('./demo.ts')],
   live: [() => import('./live.ts')],
   promote: [() => import('./promote.ts')],

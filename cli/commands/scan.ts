@@ -10,6 +10,7 @@ import { action } from '../run-action.ts';
 interface ScanFlags extends RawScopeOptions {
   config?: string;
   source?: string;
+  out?: string;
 }
 
 export function register(program: Command): void {
@@ -33,6 +34,7 @@ export function register(program: Command): void {
     .option('--to <date>', 'decisions before this time are counted')
     .option('--source <name>', 'candle source when a symbol is stored from several')
     .option('--db <file>', 'candle store (DuckDB file)')
+    .option('--out <dir>', 'also write a run directory (result.json, report.html) for smc report')
     .option('--json', 'print the funnel as JSON')
     .action(
       action(async (flags: ScanFlags) => {
@@ -42,6 +44,7 @@ export function register(program: Command): void {
           ...scope,
           ...(flags.source === undefined ? {} : { source: flags.source }),
           config: flags.config,
+          ...(flags.out === undefined ? {} : { out: flags.out }),
           onProgress: (done, total) => {
             bar.report(done, total, 'loading');
             if (done === total) bar.stop();
@@ -57,7 +60,7 @@ export function register(program: Command): void {
             bars: b.length,
           }));
           process.stdout.write(
-            `${JSON.stringify({ config: { strategy: config }, series, funnel }, null, 2)}\n`,
+            `${JSON.stringify({ config: { strategy: config }, series, funnel, ...(outcome.runDir === undefined ? {} : { runDir: outcome.runDir }) }, null, 2)}\n`,
           );
           return;
         }
@@ -69,6 +72,7 @@ export function register(program: Command): void {
             `regimes ${config.regimes.allowed.join(',')}; score ≥ ${config.score.threshold})\n\n`,
         );
         process.stdout.write(`${formatFunnelTable(funnel)}\n`);
+        if (outcome.runDir !== undefined) process.stdout.write(`\nreport: ${outcome.runDir}/report.html\n`);
       }),
     );
 }

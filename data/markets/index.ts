@@ -7,6 +7,16 @@ export {
   type TierThreshold,
 } from './config.ts';
 export {
+  type BacktestInstrumentOverride,
+  backtestInstrumentOverrides,
+  type ContractSpec,
+  contractSpecFor,
+  KRAKEN_FUTURES_CONTRACT_SPECS,
+  powerOfTenString,
+  tickExponent,
+  tradePrecision,
+} from './instrument-specs.ts';
+export {
   applyDiscovery,
   classifyMarket,
   type Discovery,

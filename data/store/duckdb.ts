@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   DOUBLE,
@@ -21,18 +21,56 @@ export interface OpenedDb {
   connection: DuckDBConnection;
 }
 
+export interface OpenDuckDbOptions {
+  /** The flag or setting the path came from, named in error messages (default `--db`). */
+  readonly flag?: string;
+}
+
+/**
+ * Creates the missing folders above a database file, one level at a time from the nearest existing one.
+ * Not `mkdirSync(…, { recursive: true })`: on procfs and sysfs (`--db /proc/x/y.duckdb`) mkdir answers
+ * ENOENT for a folder whose parent exists, and Node's recursive mkdir retries that forever (session-1
+ * bug: `smc demo` spun at 100% CPU). Any refusal here is one UserError naming the flag and the fix.
+ */
+export function ensureParentDir(file: string, flag = '--db'): void {
+  const missing: string[] = [];
+  let dir = dirname(resolve(file));
+  while (!existsSync(dir)) {
+    missing.push(dir);
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  const fix = `give ${flag} a file in a folder you can write, e.g. .local/smc.duckdb`;
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new UserError(`${flag} '${file}': '${dir}' is a file, not a folder: ${fix}`);
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new UserError(`${flag} '${file}': cannot create the folder '${d}' (${code}): ${fix}`);
+    }
+  }
+}
+
 /**
  * Opens (creating the parent folder of) a DuckDB file, or ':memory:'. File databases come from the
  * process-wide instance cache because DuckDB forbids two instances attaching one file in a process.
  */
-export async function openDuckDb(path: string, readOnly = false): Promise<OpenedDb> {
+export async function openDuckDb(
+  path: string,
+  readOnly = false,
+  opts: OpenDuckDbOptions = {},
+): Promise<OpenedDb> {
   let instance: DuckDBInstance;
   if (path === ':memory:') {
     instance = await DuckDBInstance.create(':memory:');
   } else {
     const abs = resolve(path);
-    if (!readOnly) mkdirSync(dirname(abs), { recursive: true });
-    instance = await cachedInstance(abs, readOnly);
+    if (!readOnly) ensureParentDir(path, opts.flag);
+    instance = await cachedInstance(abs, readOnly, opts.flag ?? '--db', path);
   }
   const connection = await instance.connect();
   // Timestamps are UTC everywhere (SPEC §2); without this DuckDB would use the machine's zone when it
@@ -46,11 +84,23 @@ export async function openDuckDb(path: string, readOnly = false): Promise<Opened
  * then share the read-write instance (CandleStore itself refuses writes when opened read-only); a
  * read-write open next to a read-only one cannot be served.
  */
-async function cachedInstance(abs: string, readOnly: boolean): Promise<DuckDBInstance> {
+async function cachedInstance(
+  abs: string,
+  readOnly: boolean,
+  flag: string,
+  given: string,
+): Promise<DuckDBInstance> {
   try {
     return await DuckDBInstance.fromCache(abs, readOnly ? { access_mode: 'READ_ONLY' } : {});
   } catch (err) {
-    if (!String((err as Error).message).includes('different configuration')) throw err;
+    const msg = String((err as Error).message);
+    // a file DuckDB cannot create or open there (`--db /proc/y.duckdb`, a read-only disk): the user's fix
+    if (/^IO Error: Cannot open file/.test(msg)) {
+      throw new UserError(
+        `${flag} '${given}': ${msg}: give ${flag} a file you can write, e.g. .local/smc.duckdb`,
+      );
+    }
+    if (!msg.includes('different configuration')) throw err;
     if (readOnly) return DuckDBInstance.fromCache(abs, {});
     throw new UserError(
       `database '${abs}' is already open read-only in this process: close that store before writing to it`,

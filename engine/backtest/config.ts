@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import { checkConfigInvariants } from '../../config/invariants.ts';
 import { SmcConfigShape } from '../../config/schema.ts';
+import { MomentumStrategySpecSchema } from '../../strategies/momentum/config.ts';
 
 /**
  * The strategies a backtest runs, by kind; each competes for the same margin through the same trader.
  * - `smc` (the seed's pipeline, configured by the top-level `strategy:` section): `managed` sizing.
  * - `ema_cross`: the reference EMA crossover (strategies/ema-cross), `target_exposure` sizing with
  *   `fraction` of equity (0.9) and `reverse` on the opposite cross (true).
+ * - `momentum_breakdown`: the momentum/breakdown strategy (strategies/momentum, seed §5 option 3),
+ *   `managed` sizing like SMC, so the two compete for the same margin through the same auction; its
+ *   parameters (channel, atr, stop, targets, trend, warmup) are strategies/momentum/config.ts.
  */
 export const StrategySpecSchema = z.discriminatedUnion(
   'kind',
@@ -20,8 +24,9 @@ export const StrategySpecSchema = z.discriminatedUnion(
       fraction: z.number().gt(0).max(10).default(0.9),
       reverse: z.boolean().default(true),
     }),
+    MomentumStrategySpecSchema,
   ],
-  { error: "backtest.strategies[]: kind must be 'smc' or 'ema_cross'" },
+  { error: "backtest.strategies[]: kind must be 'smc', 'ema_cross' or 'momentum_breakdown'" },
 );
 export type StrategySpec = z.output<typeof StrategySpecSchema>;
 
@@ -34,6 +39,9 @@ export type StrategySpec = z.output<typeof StrategySpecSchema>;
  * - `safety` (true): run the invariant monitor / kill switch / auto-recovery each tick it could matter.
  *   Stopless strategies (ema_cross) hold positions without a stop, which the naked-position invariant
  *   halts on: turn it off for them.
+ * - `warmup_epsilon` (unset = 1e-4): the seed weight below which an EMA/ATR counts as warmed up; the
+ *   history loaded before the first traded bar follows from it (engine/research/checks/warmup.ts states
+ *   the rule). Unset keeps the config's hash what it was before the field existed.
  * - `instruments` ({}): tick size, quantity step, minimum quantity and maximum leverage per symbol; any
  *   other symbol gets the simulator's default (engine/sim/instruments.ts: Kraken's PF_ contracts, a fine
  *   generic grid for unknown symbols).
@@ -47,6 +55,11 @@ export const BacktestSectionSchema = z.strictObject({
     .enum(['all', 'signals', 'none'], { error: "backtest.trace must be 'all', 'signals' or 'none'" })
     .default('signals'),
   safety: z.boolean().default(true),
+  warmup_epsilon: z
+    .number({ error: 'backtest.warmup_epsilon must be a number, e.g. 0.0001' })
+    .gt(0, 'backtest.warmup_epsilon must be > 0')
+    .lt(1, 'backtest.warmup_epsilon must be < 1 (a fraction: 0.0001 = 0.01%)')
+    .optional(),
   instruments: z
     .record(
       z.string(),

@@ -96,11 +96,39 @@ export function feedHash(
 
 /** The union of the base series' bar open times, ascending (symbols may start and end at other times). */
 export function mergedTimeline(bases: readonly CandleSeries[]): Float64Array {
-  let acc: Float64Array = bases.length > 0 ? bases[0].ts : new Float64Array(0);
+  if (bases.length === 0) return new Float64Array(0);
+  const first = bases[0].ts;
+  // A sweep runs every config on the same arrays: merge them once (candle arrays are not changed in
+  // place once loaded, which the feature cache relies on too).
+  const memo = timelines.get(first);
+  if (memo !== undefined && sameArrays(memo, bases)) return memo.timeline;
+  let acc: Float64Array = first;
   // Series on one grid usually share every time: a merge would only copy, so compare first.
   for (let k = 1; k < bases.length; k++)
     if (!sameTimes(acc, bases[k].ts)) acc = mergeSorted(acc, bases[k].ts);
+  timelines.set(first, { ts: bases.map((b) => b.ts), lengths: bases.map((b) => b.ts.length), timeline: acc });
   return acc;
+}
+
+/** Merged timelines by the first series' time array, with every series' time array and length. */
+const timelines = new WeakMap<
+  Float64Array,
+  {
+    readonly ts: readonly Float64Array[];
+    readonly lengths: readonly number[];
+    readonly timeline: Float64Array;
+  }
+>();
+
+function sameArrays(
+  memo: { readonly ts: readonly Float64Array[]; readonly lengths: readonly number[] },
+  bases: readonly CandleSeries[],
+): boolean {
+  if (memo.ts.length !== bases.length) return false;
+  for (let k = 0; k < bases.length; k++) {
+    if (memo.ts[k] !== bases[k].ts || memo.lengths[k] !== bases[k].ts.length) return false;
+  }
+  return true;
 }
 
 /** Equal, strictly increasing times (with a repeat inside, the merge is left to drop it). */

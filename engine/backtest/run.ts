@@ -3,6 +3,7 @@ import type { CandleSeries } from '../../data/candles/series.ts';
 import { resample } from '../../data/resample/resample.ts';
 import { TIMEFRAME_MS, type Timeframe } from '../../data/timeframes.ts';
 import { EmaCrossStrategy } from '../../strategies/ema-cross/ema-cross.ts';
+import { MomentumStrategy, momentumConfigOfSpec } from '../../strategies/momentum/index.ts';
 import type { FeatureCache } from '../../strategies/smc/context/feature-cache.ts';
 import { SmcStrategy } from '../../strategies/smc/pipeline.ts';
 import type { Decision, Strategy } from '../../strategies/strategy.ts';
@@ -62,6 +63,8 @@ function strategyOf(
       return new SmcStrategy(config.strategy, cache === undefined ? {} : { cache });
     case 'ema_cross':
       return new EmaCrossStrategy({ fast: spec.fast, slow: spec.slow }, spec.id);
+    case 'momentum_breakdown':
+      return new MomentumStrategy(momentumConfigOfSpec(spec), spec.id);
   }
 }
 
@@ -133,10 +136,11 @@ export async function runBacktest(
   const tradeFrom = feed.tradeFrom ?? Number.NEGATIVE_INFINITY;
   const clock = new SimulatedClock(timeline.length > 0 ? timeline[0] : 0);
   const sequence = new SequenceSource();
-  const instruments = symbols.map((s) => {
+  const instruments = symbols.map((s, i) => {
     const spec = config.backtest.instruments[s];
+    const base = bases[i];
     return spec === undefined
-      ? defaultInstrument(s)
+      ? defaultInstrument(s, base !== undefined && base.length > 0 ? base.close[0] : undefined)
       : makeInstrument(s, {
           tickSize: spec.tick_size,
           qtyStep: spec.qty_step,

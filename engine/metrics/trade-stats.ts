@@ -49,6 +49,47 @@ export interface TradeStats {
 
 export const OPEN_EXIT_REASON = 'open';
 
+/** The exact values behind a trade record's money strings, as the code that built the record held them. */
+export interface TradeExact {
+  readonly pnl: Decimal;
+  readonly netPnl: Decimal;
+  readonly fees: Decimal;
+  readonly funding: Decimal;
+}
+
+/**
+ * Exact values of records built in this thread (engine/trader/trade-builder.ts registers each record it
+ * makes), so {@link tradeStats} need not parse the strings it was just given. A record that crossed a
+ * worker boundary or was read from disk is not found and is parsed; one whose strings were edited since
+ * no longer matches and is parsed too. The values are the same either way, so are the statistics.
+ */
+const exactValues = new WeakMap<TradeRecord, { exact: TradeExact; strings: readonly string[] }>();
+
+/** Remembers the exact values behind `t`'s strings (each string must be that Decimal's `toFixed()`). */
+export function registerTradeExact(t: TradeRecord, exact: TradeExact): void {
+  exactValues.set(t, { exact, strings: [t.pnl, t.netPnl, t.fees, t.funding] });
+}
+
+function exactOf(t: TradeRecord): TradeExact | undefined {
+  const e = exactValues.get(t);
+  if (e === undefined) return undefined;
+  const s = e.strings;
+  return s[0] === t.pnl && s[1] === t.netPnl && s[2] === t.fees && s[3] === t.funding ? e.exact : undefined;
+}
+
+type Groups = Record<string, { count: number; wins: number; net: Decimal }>;
+
+function addToGroup(groups: Groups, key: string, isWin: boolean, tNet: Decimal): void {
+  let g = groups[key];
+  if (g === undefined) {
+    g = { count: 0, wins: 0, net: new Decimal(0) };
+    groups[key] = g;
+  }
+  g.count++;
+  if (isWin) g.wins++;
+  g.net = g.net.plus(tNet);
+}
+
 export function tradeStats(trades: readonly TradeRecord[]): TradeStats {
   let wins = 0;
   let losses = 0;
@@ -61,15 +102,18 @@ export function tradeStats(trades: readonly TradeRecord[]): TradeStats {
   let fees = new Decimal(0);
   let funding = new Decimal(0);
   let holdSum = 0;
-  const byExitReason: Record<string, { count: number; wins: number; net: Decimal }> = {};
-  const bySymbol: Record<string, { count: number; wins: number; net: Decimal }> = {};
+  const byExitReason: Groups = {};
+  const bySymbol: Groups = {};
 
   for (const t of trades) {
-    const tNet = new Decimal(t.netPnl);
-    gross = gross.plus(t.pnl);
+    // The sums keep decimal.js's default 20 digits (the left operand's precision), whichever form the
+    // right operand arrives in.
+    const x = exactOf(t);
+    const tNet = x?.netPnl ?? new Decimal(t.netPnl);
+    gross = gross.plus(x?.pnl ?? t.pnl);
     net = net.plus(tNet);
-    fees = fees.plus(t.fees);
-    funding = funding.plus(t.funding);
+    fees = fees.plus(x?.fees ?? t.fees);
+    funding = funding.plus(x?.funding ?? t.funding);
     const isOpen = t.exitReason === OPEN_EXIT_REASON;
     const isWin = !isOpen && tNet.gt(0);
     if (!isOpen) {
@@ -84,19 +128,11 @@ export function tradeStats(trades: readonly TradeRecord[]): TradeStats {
         lossSum = lossSum.plus(tNet);
       }
     }
-    for (const [groups, key] of [
-      [byExitReason, t.exitReason],
-      [bySymbol, t.symbol],
-    ] as const) {
-      const g = groups[key] ?? { count: 0, wins: 0, net: new Decimal(0) };
-      g.count++;
-      if (isWin) g.wins++;
-      g.net = g.net.plus(tNet);
-      groups[key] = g;
-    }
+    addToGroup(byExitReason, t.exitReason, isWin, tNet);
+    addToGroup(bySymbol, t.symbol, isWin, tNet);
   }
 
-  const finish = (groups: Record<string, { count: number; wins: number; net: Decimal }>) =>
+  const finish = (groups: Groups) =>
     Object.fromEntries(
       Object.keys(groups)
         .sort()

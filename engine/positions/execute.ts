@@ -14,8 +14,11 @@ import type { PositionEvent } from './types.ts';
 export interface ExecuteDeps {
   readonly logger: Logger;
   readonly now: number;
-  /** Write-ahead hook: persist the intent before the order leaves. */
-  readonly recordIntent?: (r: IntentRecord) => void;
+  /**
+   * Write-ahead hook: persist the intent before the order leaves. A returned promise is awaited before
+   * anything is sent, and a failed write fails the action (the order never leaves).
+   */
+  readonly recordIntent?: (r: IntentRecord) => void | Promise<void>;
   readonly stopTrigger?: TriggerSignal;
 }
 
@@ -34,8 +37,9 @@ export async function executeAction(
   deps: ExecuteDeps,
 ): Promise<ExecutionResult> {
   const { logger } = deps;
-  deps.recordIntent?.(toIntentRecord(a, deps.now));
   try {
+    const written = deps.recordIntent?.(toIntentRecord(a, deps.now));
+    if (written !== undefined) await written;
     switch (a.type) {
       case 'NO_ACTION':
         return { action: a, ok: true, events: [] };

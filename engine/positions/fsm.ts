@@ -1,6 +1,7 @@
 import type { Decimal } from 'decimal.js';
 import type { Fill, PositionSide, Side, Symbol as SymbolId } from '../broker.ts';
 import { dec, dmax, dmin, quantizeDown, roundToTick, ZERO } from '../risk/quantize.ts';
+import { toNumberExact } from '../sim/decimal.ts';
 import type { PositionAction } from './actions.ts';
 import { closeClientId, entryClientId, stopClientId, tpClientId } from './client-id.ts';
 import { computeTpPlan } from './tp-plan.ts';
@@ -358,6 +359,22 @@ function onStopFill(
   return { position: { ...closed(next, reason, ctx.now), stopOrderId: null }, actions };
 }
 
+/** Relative margin of the float pre-check below: far above the few ulps the floats are off by. */
+const TRAIL_NEAR = 1e-9;
+
+/**
+ * Whether the trailing stop at `distance` from `best` is certainly not tighter than `stop`, decided in
+ * floats (most bars): a long's candidate is rounded down from best − distance, a short's up from
+ * best + distance, so once that unrounded price is clearly on the loose side of the stop, the exact
+ * candidate is too.
+ */
+function cannotTighten(long: boolean, best: Decimal, distance: number, stop: Decimal): boolean {
+  const b = toNumberExact(best);
+  const s = toNumberExact(stop);
+  const tol = TRAIL_NEAR * (Math.abs(b) + Math.abs(distance) + Math.abs(s));
+  return long ? b - distance <= s - tol : b + distance >= s + tol;
+}
+
 function onMark(
   p: ManagedPosition,
   price: Decimal,
@@ -375,9 +392,12 @@ function onMark(
   const long = next.side === 'long';
   const best =
     next.bestPrice === null ? price : long ? dmax(next.bestPrice, price) : dmin(next.bestPrice, price);
+  next = { ...next, bestPrice: best };
+  if (cannotTighten(long, best, atr * ctx.config.trailing_atr_multiple, next.stopPrice)) {
+    return { position: next, actions: [] };
+  }
   const distance = dec(atr).mul(ctx.config.trailing_atr_multiple);
   const candidate = stopPriceToTick(next.side, long ? best.minus(distance) : best.plus(distance), ctx);
-  next = { ...next, bestPrice: best };
   const tighter = long ? candidate.gt(next.stopPrice) : candidate.lt(next.stopPrice);
   // Never trail through the market: a stop at or beyond the price would fire at once.
   const sane = long ? candidate.lt(price) : candidate.gt(price);

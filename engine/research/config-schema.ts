@@ -1,9 +1,8 @@
 import type { z } from 'zod';
 import { checkConfigInvariants } from '../../config/invariants.ts';
-import { TIMEFRAME_MS, type Timeframe } from '../../data/timeframes.ts';
-import { EmaCrossStrategy } from '../../strategies/ema-cross/ema-cross.ts';
-import { SmcStrategy } from '../../strategies/smc/pipeline.ts';
+import type { Timeframe } from '../../data/timeframes.ts';
 import { type BacktestConfig, BacktestConfigSchema } from '../backtest/config.ts';
+import { requiredWarmupMs } from './checks/warmup.ts';
 
 /**
  * The full config a research run validates every grid point and variant against: the backtest config
@@ -18,17 +17,10 @@ export const ResearchConfigSchema: z.ZodType<BacktestConfig> = BacktestConfigSch
 });
 
 /**
- * Warm-up a run of `config` needs before its first tradeable bar, in ms of base bars: the longest of its
- * strategies' declared warm-ups (Strategy.warmupBars).
+ * Warm-up a run of `config` needs before its first tradeable bar, in ms of base bars: the required
+ * warm-up of engine/research/checks/warmup.ts — the longest of its strategies' declared warm-ups and of
+ * each smoothed input's bound at `backtest.warmup_epsilon` (the rule is stated there).
  */
 export function warmupMs(config: BacktestConfig, base: Timeframe): number {
-  let bars = 0;
-  for (const spec of config.backtest.strategies) {
-    const strategy =
-      spec.kind === 'smc'
-        ? new SmcStrategy(config.strategy)
-        : new EmaCrossStrategy({ fast: spec.fast, slow: spec.slow }, spec.id);
-    bars = Math.max(bars, strategy.warmupBars(base));
-  }
-  return bars * TIMEFRAME_MS[base];
+  return requiredWarmupMs(config, base);
 }

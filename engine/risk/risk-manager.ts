@@ -84,10 +84,14 @@ export class RiskManager {
     const cfg = this.config;
 
     const long = c.side === 'long';
-    if (!c.entry.isFinite() || !c.stop.isFinite() || c.entry.lte(0) || c.stop.lte(0)) {
+    // The checks below pass exactly when they pass on the numbers the prices came from (when they did).
+    if (
+      !pricesPass(c, long) &&
+      (!c.entry.isFinite() || !c.stop.isFinite() || c.entry.lte(0) || c.stop.lte(0))
+    ) {
       return this.reject(c, 'INVALID_CANDIDATE', 'entry and stop must be positive prices');
     }
-    if (long ? !c.stop.lt(c.entry) : !c.stop.gt(c.entry)) {
+    if (!pricesPass(c, long) && (long ? !c.stop.lt(c.entry) : !c.stop.gt(c.entry))) {
       return this.reject(
         c,
         'INVALID_CANDIDATE',
@@ -197,4 +201,15 @@ export class RiskManager {
       knownExchangeSymbols: [...this.exposureGuard.knownSymbols()].sort(),
     };
   }
+}
+
+/**
+ * Whether the candidate's entry and stop are finite, positive and the stop on the losing side, decided on
+ * the numbers they were converted from (false when there are none: then the Decimals decide).
+ */
+function pricesPass(c: TradeCandidate, long: boolean): boolean {
+  const e = c.entryValue;
+  const s = c.stopValue;
+  if (e === undefined || s === undefined) return false;
+  return Number.isFinite(e) && Number.isFinite(s) && e > 0 && s > 0 && (long ? s < e : s > e);
 }

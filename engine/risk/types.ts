@@ -21,6 +21,13 @@ export interface TradeCandidate {
   readonly setupType?: string | null;
   /** Strategy ATR at decision time (price units); used by the trailing guard after TP1. */
   readonly atr?: number | null;
+  /**
+   * `entry` and `stop` as the numbers they were converted from, when they were (`entry` is then
+   * Decimal(entryValue)): the conversion preserves order, sign and finiteness, so checks of those can
+   * run on the numbers without making the Decimals.
+   */
+  readonly entryValue?: number;
+  readonly stopValue?: number;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Order, Position, Symbol as SymbolId } from '../broker.ts';
 import type { Logger } from '../log.ts';
 import { isProtectiveStop } from '../positions/protective-orders.ts';
 import { dec, dmax } from '../risk/quantize.ts';
+import { toNumberApprox } from '../sim/decimal.ts';
 import type { SafetyConfig } from './config.ts';
 import type { HaltReason } from './types.ts';
 
@@ -66,6 +67,29 @@ export function marginUtilization(marginUsed: Decimal, equity: Decimal): number 
   return marginUsed.div(equity).toNumber();
 }
 
+/** Relative distance to a limit inside which a ratio is computed exactly (floats are off by a few ulps). */
+const NEAR_LIMIT = 1e-9;
+
+/**
+ * `x × y / d` (`d` > 0; `y` = null for `x / d`) as a number for comparing with `limits`. The float
+ * quotient of the operands converted to doubles (within a few ulps, without the string round trip of a
+ * 40-digit equity: `toNumberApprox`) is within a few ulps (~1e-15 relative) of the exact one, so
+ * it is used — unless it lies within {@link NEAR_LIMIT} of a limit: only there could the two fall on
+ * different sides, and the exact decimal.js quotient decides. Every comparison with those limits thus
+ * decides as the exact ratio does, without a 40-digit division per check (the costly part of a check, which
+ * runs after every tick that touched the broker). The value itself may differ from the exact ratio's
+ * nearest double in the last bits; it is a report figure, not money.
+ */
+function ratio(x: Decimal, y: Decimal | null, d: Decimal, limits: readonly number[]): number {
+  const r = (y === null ? toNumberApprox(x) : toNumberApprox(x) * toNumberApprox(y)) / toNumberApprox(d);
+  for (const l of limits) {
+    if (!(Math.abs(r - l) > NEAR_LIMIT * Math.max(1, Math.abs(l)))) {
+      return (y === null ? x : x.mul(y)).div(d).toNumber();
+    }
+  }
+  return r;
+}
+
 /** Exchange positions with quantity and no live reduce-only stop on the closing side. */
 export function nakedPositions(positions: readonly Position[], openOrders: readonly Order[]): Position[] {
   return positions.filter(
@@ -104,7 +128,14 @@ export class InvariantMonitor {
     const halts = new Set<HaltReason>();
     let degraded = false;
 
-    const util = marginUtilization(obs.marginUsed, obs.equity);
+    // The limits the utilisation is compared with: here, and by auto-recovery (SafetySupervisor).
+    const util = obs.equity.lte(0)
+      ? marginUtilization(obs.marginUsed, obs.equity)
+      : ratio(obs.marginUsed, null, obs.equity, [
+          cfg.max_margin_utilization_pct,
+          cfg.degraded_margin_utilization_pct,
+          cfg.auto_recovery.max_margin_utilization_pct,
+        ]);
     if (util >= cfg.max_margin_utilization_pct) {
       halts.add('MARGIN_CRITICAL');
       violations.push({
@@ -128,7 +159,10 @@ export class InvariantMonitor {
     this.peakEquity = this.peakEquity === null ? dec(obs.equity) : dmax(this.peakEquity, obs.equity);
     const drawdown = this.peakEquity.lte(0)
       ? 0
-      : this.peakEquity.minus(obs.equity).div(this.peakEquity).toNumber();
+      : ratio(this.peakEquity.minus(obs.equity), null, this.peakEquity, [
+          cfg.max_equity_drawdown_pct,
+          cfg.degraded_equity_drawdown_pct,
+        ]);
     if (drawdown >= cfg.max_equity_drawdown_pct) {
       halts.add('DRAWDOWN_CRITICAL');
       violations.push({
@@ -163,7 +197,7 @@ export class InvariantMonitor {
 
     if (obs.equity.gt(0)) {
       for (const p of open) {
-        const share = p.qty.mul(p.currentMarkPrice).div(obs.equity).toNumber();
+        const share = ratio(p.qty, p.currentMarkPrice, obs.equity, [cfg.max_single_position_pct_equity]);
         if (share > cfg.max_single_position_pct_equity) {
           violations.push({
             invariant: 'single_position_notional',

@@ -36,13 +36,28 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
  * else goes through `toNumber()`.
  */
 export function toNumberExact(x: Decimal): number {
+  return toNumberFast(x, false);
+}
+
+/**
+ * `x` as a double within a few ulps (~1e-15 relative) of `x.toNumber()`, without its string round trip
+ * for long values (a 40-digit equity): the leading 4 base-1e7 words (≥ 22 digits) scaled by a power of
+ * ten. For figures compared with a tolerance, never for money. Short values convert exactly as
+ * {@link toNumberExact}.
+ */
+export function toNumberApprox(x: Decimal): number {
+  return toNumberFast(x, true);
+}
+
+function toNumberFast(x: Decimal, approx: boolean): number {
   const d = x.d;
-  if (d === null || d.length > 3) return x.toNumber();
+  if (d === null || (d.length > 3 && !approx)) return x.toNumber();
   const first = d[0];
   if (first === 0) return x.s < 0 ? -0 : 0;
+  const words = Math.min(d.length, 4);
   let m = first;
-  for (let i = 1; i < d.length; i++) m = m * 1e7 + d[i];
-  if (m > 999_999_999_999_999) return x.toNumber();
+  for (let i = 1; i < words; i++) m = m * 1e7 + d[i];
+  if (m > 999_999_999_999_999 && !approx) return x.toNumber();
   const digits =
     (first < 10
       ? 1
@@ -57,15 +72,17 @@ export function toNumberExact(x: Decimal): number {
               : first < 1e6
                 ? 6
                 : 7) +
-    7 * (d.length - 1);
+    7 * (words - 1);
   const k = x.e - digits + 1;
   let v: number;
   if (k >= 0) {
     if (k > 22) return x.toNumber();
     v = m * POW10[k];
   } else {
-    if (k < -22) return x.toNumber();
-    v = m / POW10[-k];
+    if (k < -22) {
+      if (!approx || k < -44) return x.toNumber();
+      v = m / POW10[22] / POW10[-k - 22];
+    } else v = m / POW10[-k];
   }
   return x.s < 0 ? -v : v;
 }

@@ -1,13 +1,16 @@
+import { contractSpecFor, KRAKEN_FUTURES_CONTRACT_SPECS } from '../../data/markets/instrument-specs.ts';
 import { toKrakenFuturesSymbol } from '../../data/symbols/symbols.ts';
 import type { Instrument, Symbol as SymbolId } from '../broker.ts';
 import { dec } from './decimal.ts';
 
 /**
- * Instrument defaults for the simulator, after Kraken's "Linear Multi-Collateral Perpetual Contract
- * Specifications" (PF_ contracts: lot = 1 unit of the base, quoted in USD). BTC, ETH, DOGE and ADA
- * (minimum order = qty step, tick size, margin class A/B = 50x max leverage) are taken from that table;
- * SOL, BNB and XRP are assumptions of the same shape — check them against the live `instruments`
- * endpoint before trusting a backtest's tick-level figures. Any other symbol gets {@link GENERIC}.
+ * Instrument defaults for the simulator. Contract specs of Kraken Futures perpetuals come from one table
+ * (data/markets/instrument-specs.ts: BTC, ETH, DOGE, ADA from Kraken's published specifications; SOL, BNB,
+ * XRP assumptions of the same shape). Any other symbol gets {@link GENERIC} — unless its price is so low
+ * that the generic 1e-5 tick would be coarser than 1e-4 of it (sub-cent coins such as PEPE or SHIB): then
+ * the spec derived from its price level, because on the generic tick their stops round to 0 and are
+ * refused, which leaves positions without a stop (session-1 finding). The generic grid is kept for other
+ * unknown symbols so that synthetic markets and benches keep their results.
  */
 interface Spec {
   tick: string;
@@ -15,27 +18,33 @@ interface Spec {
   maxLeverage: number;
 }
 
-const SPECS: Readonly<Record<SymbolId, Spec>> = {
-  BTC: { tick: '1', step: '0.0001', maxLeverage: 50 },
-  ETH: { tick: '0.1', step: '0.001', maxLeverage: 50 },
-  DOGE: { tick: '0.000001', step: '1', maxLeverage: 50 },
-  ADA: { tick: '0.00001', step: '1', maxLeverage: 50 },
-  SOL: { tick: '0.01', step: '0.01', maxLeverage: 50 },
-  BNB: { tick: '0.01', step: '0.01', maxLeverage: 50 },
-  XRP: { tick: '0.0001', step: '1', maxLeverage: 50 },
-};
-
 /** A fine grid that fits synthetic and unknown markets; max leverage of Kraken's margin class C. */
 const GENERIC: Spec = { tick: '0.00001', step: '0.001', maxLeverage: 25 };
+const GENERIC_TICK = Number(GENERIC.tick);
+
+function specOf(symbol: SymbolId, referencePrice: number | undefined): Spec {
+  const row = KRAKEN_FUTURES_CONTRACT_SPECS[symbol];
+  if (row !== undefined) return row;
+  if (referencePrice !== undefined && GENERIC_TICK > referencePrice * 1e-4) {
+    const derived = contractSpecFor(symbol, referencePrice);
+    if (derived !== null) {
+      return { tick: derived.tickSize, step: derived.qtyStep, maxLeverage: derived.maxLeverage };
+    }
+  }
+  return GENERIC;
+}
 
 function venueSymbolOf(symbol: SymbolId): string {
   // Synthetic test symbols (e.g. 'TEST1') may not be valid assets for the symbol module; name them plainly.
   return /^[A-Z][A-Z0-9]{0,14}$/.test(symbol) ? toKrakenFuturesSymbol(symbol) : `PF_${symbol}USD`;
 }
 
-/** The default instrument of `symbol` (canonical form, e.g. 'BTC'). */
-export function defaultInstrument(symbol: SymbolId): Instrument {
-  const s = SPECS[symbol] ?? GENERIC;
+/**
+ * The default instrument of `symbol` (canonical form, e.g. 'BTC'); `referencePrice` (a representative
+ * price, e.g. the first close of its data) picks a finer grid for sub-cent coins.
+ */
+export function defaultInstrument(symbol: SymbolId, referencePrice?: number): Instrument {
+  const s = specOf(symbol, referencePrice);
   return {
     symbol,
     venueSymbol: venueSymbolOf(symbol),

@@ -43,6 +43,8 @@ export class Ledger {
   fundingPaid: Decimal = ZERO;
   /** Float shadow of `balance`. */
   balanceF: number;
+  /** Bumped by every booking (fill, funding): float figures derived from the ledger alone stay valid while it stands. */
+  revision = 0;
   private readonly bySymbol = new Map<SymbolId, LedgerPosition>();
   /** Positions with a non-zero quantity, in the order they were opened. */
   readonly open: LedgerPosition[] = [];
@@ -97,6 +99,7 @@ export class Ledger {
     priceF: number = Number.NaN,
   ): FillEffect {
     const p = this.slotOf(symbol);
+    this.revision++;
     const q = asSim(qty);
     const before = p.qty;
     const buy = side === 'buy';
@@ -145,6 +148,7 @@ export class Ledger {
   /** Books a funding payment: `amount` is the signed effect on the balance (negative = paid). */
   applyFunding(symbol: SymbolId, amount: Decimal): void {
     const p = this.slotOf(symbol);
+    this.revision++;
     p.fundingPaid = p.fundingPaid.minus(amount);
     this.fundingPaid = this.fundingPaid.minus(amount);
     this.balance = this.balance.plus(amount);

@@ -260,6 +260,16 @@ export class MatchingCore {
     this.walkBar(b, bar);
   }
 
+  /**
+   * {@link onBar} for a book with no orders whose symbol is flat (the caller checked both): the bar can
+   * only move the prices, so only its close is needed.
+   */
+  onIdleBar(b: SymbolBook, close: number): void {
+    b.eventNo++;
+    b.last = close;
+    b.mark = close;
+  }
+
   /** Processes a tick: the price jumps to `last` (and the mark to `mark`) at `ts`. */
   onTick(b: SymbolBook, ts: number, last: number, mark: number, volume: number): void {
     b.eventNo++;

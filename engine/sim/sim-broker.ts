@@ -19,7 +19,7 @@ import {
 import type { Clock } from '../clock.ts';
 import { type EngineEvent, type EventQueue, SequenceSource, type Unsequenced } from '../events.ts';
 import { type SimConfig, type SimConfigInput, simConfig } from './config.ts';
-import { dec, toNumberExact, ZERO } from './decimal.ts';
+import { dec, toNumberApprox, toNumberExact, ZERO } from './decimal.ts';
 import { FeeModel } from './fees.ts';
 import { defaultInstrument } from './instruments.ts';
 import { Ledger, type LedgerPosition } from './ledger.ts';
@@ -136,10 +136,36 @@ interface SymbolState {
   fundingRate: number;
   spreadBps: number;
   nextFundingTs: number;
+  /**
+   * Liquidation price of the symbol's position while it is the only one open, and the ledger revision it
+   * was computed at: it then depends on the ledger alone (balance, quantity, entry), not on any mark, so
+   * the per-bar liquidation pre-check reuses it until the next booking.
+   */
+  liqPrice: number;
+  liqRevision: number;
 }
 
 const BAR_FIELDS_OK = (b: PriceBar) =>
   b.high >= b.low && b.high >= b.open && b.high >= b.close && b.low <= b.open && b.low <= b.close;
+
+/** Row counts of the series whose every row passed {@link BAR_FIELDS_OK}, keyed by their high column. */
+const consistentRows = new WeakMap<Float64Array, number>();
+
+/** Whether every row of `series` has high/low bounding open/close (checked once per column array). */
+function seriesConsistent(series: CandleSeries): boolean {
+  const { open, high, low, close } = series;
+  const n = series.length;
+  if (consistentRows.get(high) === n) return true;
+  for (let i = 0; i < n; i++) {
+    const h = high[i];
+    const l = low[i];
+    const o = open[i];
+    const c = close[i];
+    if (!(h >= l && h >= o && h >= c && l <= o && l <= c)) return false;
+  }
+  consistentRows.set(high, n);
+  return true;
+}
 
 export class SimBroker implements Broker {
   readonly config: SimConfig;
@@ -260,10 +286,25 @@ export class SimBroker implements Broker {
    */
   seriesFeeder(series: CandleSeries): (i: number) => number {
     const s = this.state(series.symbol);
+    const b = s.book;
     const tfMs = TIMEFRAME_MS[series.timeframe];
     const bar = this.scratch;
+    // Rows checked up front let an idle symbol's bar skip the per-bar check and the reads of its other
+    // fields; a series with a bad row takes the full path, which throws at that row as before.
+    const idleOk = tfMs > 0 && seriesConsistent(series);
+    const ts = series.ts;
+    const close = series.close;
     return (i: number): number => {
-      bar.ts = series.ts[i];
+      const t = ts[i];
+      if (idleOk && b.orders.length === 0 && s.pos.qtyF === 0 && s.fundingRate === 0 && t >= b.endTs) {
+        // feedBar's effect on a flat symbol without orders or funding (see MatchingCore.onBar)
+        this.stateVersion += 2;
+        this.core.onIdleBar(b, close[i]);
+        b.endTs = t + tfMs;
+        if (b.endTs > this.time) this.time = b.endTs;
+        return 0;
+      }
+      bar.ts = t;
       bar.closeTs = bar.ts + tfMs;
       bar.open = series.open[i];
       bar.high = series.high[i];
@@ -597,8 +638,10 @@ export class SimBroker implements Broker {
       equity = equity.plus(v.unrealised);
       used = used.plus(v.margin);
     }
-    const eq = toNumberExact(equity);
-    const u = toNumberExact(used);
+    // A ratio for monitoring (no decision reads it): within a few ulps, without the string round trip of
+    // a 40-digit equity.
+    const eq = toNumberApprox(equity);
+    const u = toNumberApprox(used);
     return {
       equity,
       balance: this.ledger.balance,
@@ -685,6 +728,17 @@ export class SimBroker implements Broker {
   private liquidationPriceAt(s: SymbolState): number {
     const p = s.pos;
     if (p.qtyF === 0) return Number.NaN;
+    const open = this.ledger.open;
+    if (open.length === 1 && open[0] === p) {
+      // Alone, the position's liquidation price is a function of the ledger: the same computation as
+      // below with no other position, redone only after a booking.
+      const rev = this.ledger.revision;
+      if (s.liqRevision !== rev) {
+        s.liqPrice = liquidationPrice(p.qtyF, p.entryF, s.mmr, this.ledger.balanceF, 0);
+        s.liqRevision = rev;
+      }
+      return s.liqPrice;
+    }
     let restEquity = this.ledger.balanceF;
     let restMaintenance = 0;
     for (const o of this.ledger.open) {
@@ -785,6 +839,8 @@ export class SimBroker implements Broker {
         fundingRate: this.config.funding.rates[symbol] ?? this.config.funding.rate,
         spreadBps: this.config.spreadBps,
         nextFundingTs: Number.NaN,
+        liqPrice: Number.NaN,
+        liqRevision: -1,
       };
       this.states.set(symbol, s);
       this.stateByBook[s.book.index] = s;

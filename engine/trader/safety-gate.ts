@@ -31,10 +31,12 @@ const NEAR = 1e-6;
  * - the last report saw a naked position (a second consecutive detection halts);
  * - the number of open positions changed since the last check (a new position may be naked);
  * - with positions open: equity made a new high since the last check (the monitor's drawdown peak), or
- *   margin utilisation, drawdown or the position count is at or near a DEGRADED/HALT threshold.
- * Outside those cases a per-bar check would report NORMAL with the same peak, so skipping it changes
- * nothing — on a venue where orders disappear only with an event (the simulator). Live runs use
- * `every_tick`.
+ *   margin utilisation, drawdown or the position count is at or near a DEGRADED/HALT threshold;
+ * - DEGRADED with positions open, unless margin utilisation or drawdown is clearly past a DEGRADED
+ *   threshold and clearly short of every HALT threshold, with equity clearly below the peak.
+ * Outside those cases a per-bar check would report the same level (NORMAL, or DEGRADED with no halt) with
+ * the same peak, so skipping it changes nothing — on a venue where orders disappear only with an event
+ * (the simulator). Live runs use `every_tick`.
  */
 export class SupervisorGate implements SafetyGate {
   private current: SystemState;
@@ -45,6 +47,11 @@ export class SupervisorGate implements SafetyGate {
   private readonly utilLimit: number;
   private readonly ddLimit: number;
   private readonly maxPositions: number;
+  /** Thresholds of the DEGRADED skip (see {@link staysDegraded}). */
+  private readonly utilHalt: number;
+  private readonly utilDegraded: number;
+  private readonly ddHalt: number;
+  private readonly ddDegraded: number;
   /** The latest report (tests and the live CYCLE_SUMMARY read it). */
   last: SafetyTickResult | null = null;
 
@@ -64,10 +71,18 @@ export class SupervisorGate implements SafetyGate {
   ) {
     this.everyTick = schedule === 'every_tick';
     this.current = supervisor.systemState();
+    // A monitor restored from a snapshot starts from its saved peak: the float pre-checks measure the
+    // drawdown from the same peak.
+    const restoredPeak = supervisor.monitor.snapshot().peakEquity;
+    if (restoredPeak !== null) this.peak = Number(restoredPeak);
     this.utilLimit =
       Math.min(config.degraded_margin_utilization_pct, config.max_margin_utilization_pct) - NEAR;
     this.ddLimit = Math.min(config.degraded_equity_drawdown_pct, config.max_equity_drawdown_pct) - NEAR;
     this.maxPositions = config.max_concurrent_positions;
+    this.utilHalt = config.max_margin_utilization_pct - NEAR;
+    this.utilDegraded = config.degraded_margin_utilization_pct + NEAR;
+    this.ddHalt = config.max_equity_drawdown_pct - NEAR;
+    this.ddDegraded = config.degraded_equity_drawdown_pct + NEAR;
   }
 
   state(): SystemState {
@@ -85,13 +100,28 @@ export class SupervisorGate implements SafetyGate {
     // Flat, the account cannot change between checks (no marks, no funding), so the same observation
     // would give the same report: a DEGRADED state left by a drawdown stays as it is.
     if (open === 0) return false;
-    if (this.current !== 'NORMAL') return true;
+    if (this.current !== 'NORMAL' && this.current !== 'DEGRADED') return true;
     if (open > this.maxPositions) return true;
     const equity = this.probe.equity();
     if (!(equity > 0)) return true;
+    if (this.current === 'DEGRADED') return !this.staysDegraded(equity);
     if (equity > this.peak) return true;
     if (1 - equity / this.peak >= this.ddLimit) return true;
     return this.probe.marginUsed() / equity >= this.utilLimit;
+  }
+
+  /**
+   * Whether a check now would certainly report DEGRADED again with nothing else changed: equity below
+   * the peak (the monitor's peak stays), drawdown and margin utilisation short of their HALT limits and
+   * at least one of them past its DEGRADED limit, each by more than the float tolerance. (Open positions
+   * within the maximum and unchanged, no naked position pending: checked by the caller.)
+   */
+  private staysDegraded(equity: number): boolean {
+    if (!(equity < this.peak * (1 - NEAR))) return false;
+    const drawdown = 1 - equity / this.peak;
+    const util = this.probe.marginUsed() / equity;
+    if (!(drawdown < this.ddHalt && util < this.utilHalt)) return false;
+    return drawdown >= this.ddDegraded || util >= this.utilDegraded;
   }
 
   async check(now: number): Promise<void> {

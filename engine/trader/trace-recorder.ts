@@ -64,6 +64,12 @@ export class TraceRecorder {
     if (this.mode === 'all') this.push(ts, symbolIdx, strategyIdx, 0, reason, 0, close);
   }
 
+  /** Counts one NO_SIGNAL decision without keeping it (a trace that is not `all`). */
+  countNoSignal(strategyIdx: number, reason: number): void {
+    this.evaluated[strategyIdx]++;
+    this.rejected[strategyIdx][reason]++;
+  }
+
   /**
    * Counts one signal and keeps it (unless mode is `none`); returns its row for {@link setOutcome}, or
    * −1 when not kept.

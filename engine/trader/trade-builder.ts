@@ -1,7 +1,7 @@
 import type { Decimal } from 'decimal.js';
 import type { Fill, Symbol as SymbolId } from '../broker.ts';
 import type { TradeRecord } from '../metrics/trade-record.ts';
-import { OPEN_EXIT_REASON } from '../metrics/trade-stats.ts';
+import { OPEN_EXIT_REASON, registerTradeExact } from '../metrics/trade-stats.ts';
 import { dec, ZERO } from '../risk/quantize.ts';
 
 /**
@@ -210,7 +210,9 @@ export class TradeBuilder {
       t.soleExitPrice ??
       (t.exitQty.isZero() ? lastPrice : exitNotionalOf(t).div(t.exitQty).toDecimalPlaces(AVG_ENTRY_DP));
     const entryPrice = t.soleEntryPrice ?? entryNotionalOf(t).div(t.entryQty).toDecimalPlaces(AVG_ENTRY_DP);
-    return {
+    // Subtracting a zero funding would return the same digits: skip it.
+    const netPnl = t.funding.isZero() ? t.pnl.minus(t.fees) : t.pnl.minus(t.fees).minus(t.funding);
+    const rec: TradeRecord = {
       strategyId: t.strategyId,
       symbol: t.symbol,
       side: t.side,
@@ -222,10 +224,12 @@ export class TradeBuilder {
       fees: t.fees.toFixed(),
       funding: t.funding.toFixed(),
       pnl: t.pnl.toFixed(),
-      // Subtracting a zero funding would return the same digits: skip it.
-      netPnl: (t.funding.isZero() ? t.pnl.minus(t.fees) : t.pnl.minus(t.fees).minus(t.funding)).toFixed(),
+      netPnl: netPnl.toFixed(),
       exitReason: reason,
     };
+    // The metrics sum these values: handing them over saves parsing the strings back.
+    registerTradeExact(rec, { pnl: t.pnl, netPnl, fees: t.fees, funding: t.funding });
+    return rec;
   }
 }
 

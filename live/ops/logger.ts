@@ -71,6 +71,11 @@ export const LOG_EVENTS: ReadonlyArray<{
   },
   { pattern: 'ORPHAN', level: 'warn', meaning: 'the bot had a position the exchange does not' },
   {
+    pattern: 'QTY_MISMATCH',
+    level: 'warn',
+    meaning: 'the exchange holds another quantity: adopted, stop resized',
+  },
+  {
     pattern: 'SIDE_MISMATCH',
     level: 'error',
     meaning: 'the exchange holds the opposite side of a registry position: investigate',
@@ -103,6 +108,21 @@ export const LOG_EVENTS: ReadonlyArray<{
     alerts: true,
   },
   { pattern: 'Execution failed', level: 'error', meaning: 'an order action failed: investigate' },
+  {
+    pattern: 'POSITION_CLOSED',
+    level: 'info',
+    meaning: 'a managed position closed: exit reason, net P&L',
+  },
+  {
+    pattern: 'Tick failed: retrying next cycle',
+    level: 'error',
+    meaning: 'a whole tick failed (the error is in the line); the loop goes on',
+  },
+  {
+    pattern: 'Live store write failed',
+    level: 'error',
+    meaning: 'the live store refused a write: the next order is not sent until writes succeed',
+  },
   { pattern: 'flatten_orphan', level: 'warn', meaning: 'orphan handling (deferred safely since Bug 3)' },
   {
     pattern: 'Capping position notional by aggregate exposure limit',
@@ -114,6 +134,27 @@ export const LOG_EVENTS: ReadonlyArray<{
     level: 'warn',
     meaning: 'discovery returned < 50% of the last one: old universe kept',
     alerts: true,
+  },
+  {
+    pattern: 'UNIVERSE_EMPTY_REJECTED',
+    level: 'warn',
+    meaning: 'discovery returned no eligible symbol: old universe kept',
+    alerts: true,
+  },
+  {
+    pattern: 'UNIVERSE_INITIALISED',
+    level: 'info',
+    meaning: 'first discovery accepted at startup: universe size, symbols added',
+  },
+  {
+    pattern: 'UNIVERSE_UPDATED',
+    level: 'info',
+    meaning: 'a 4 h refresh accepted: universe size, symbols added/removed, tier changes',
+  },
+  {
+    pattern: 'UNIVERSE_REFRESH_FAILED',
+    level: 'warn',
+    meaning: 'venue tickers unavailable: current universe kept, retried in 5 minutes',
   },
   { pattern: 'SYMBOL_ADDED', level: 'info', meaning: 'a symbol entered the universe' },
   { pattern: 'SYMBOL_REMOVED', level: 'info', meaning: 'a symbol left the universe' },

@@ -75,18 +75,39 @@ export interface ReplayOptions {
   until: number;
   /** Wall-clock pause between bars (0 = as fast as possible). */
   delayMs?: number;
+  /**
+   * The live loop's poll period (default 60 s, `smc live --poll-seconds`): after each bar's tick, one more
+   * tick this long after the boundary, as the wall-clock loop would run, so an entry filled at the
+   * boundary is seen and protected within a poll — not a bar later. 0 (or ≥ one bar) = one tick per bar.
+   */
+  pollMs?: number;
   onCycle?: (s: CycleSummary, at: number) => void;
 }
 
-/** Paper replay: moves the clock one base bar per tick, from its current time to `until`. Returns the ticks run. */
+/**
+ * Paper replay: moves the clock one base bar at a time, from its current time to `until`, with a tick at
+ * each bar boundary and one a poll period later (see {@link ReplayOptions.pollMs}). Returns the bars
+ * replayed.
+ *
+ * Why the second tick: the venue fills a market entry at once, but the runner learns of fills by polling.
+ * With one tick per bar (session-2 finding) every entry stayed without its stop for a whole bar on the
+ * replay's clock — against a 90 s grace — so two entries on consecutive bars tripped
+ * NAKED_POSITIONS_DETECTED (persistent) and the kill switch, and a stop could not trigger inside the entry
+ * bar as it does in a backtest.
+ */
 export async function runReplay(runner: LiveRunner, o: ReplayOptions): Promise<number> {
   const span = TIMEFRAME_MS[o.baseTimeframe];
+  const poll = o.pollMs ?? 60_000;
   let n = 0;
   for (let t = o.clock.now(); t <= o.until && !o.signal.aborted; t += span) {
     o.clock.set(t);
     const s = await runner.tick();
     n++;
     o.onCycle?.(s, t);
+    if (poll > 0 && poll < span && !o.signal.aborted) {
+      o.clock.set(t + poll);
+      o.onCycle?.(await runner.tick(), t + poll);
+    }
     if ((o.delayMs ?? 0) > 0) await abortableSleep(o.delayMs ?? 0, o.signal);
   }
   return n;

@@ -108,8 +108,11 @@ export class OrderEventSource {
    */
   async poll(broker: Broker, now: number, since: number): Promise<Fill[]> {
     const open = await broker.openOrders();
-    const from = Math.min(since, this.newestFill - this.lookbackMs);
-    const fills = await broker.fills(Number.isFinite(from) ? from : since);
+    // After the first fill, read back a look-back before the newest one (fills of a bar arrive with
+    // intrabar times); never the whole history since `since` again, or fills the de-duplication below
+    // has forgotten come back as new (session-2 bug: an old entry fill re-applied every tick).
+    const from = Math.max(since, this.newestFill - this.lookbackMs);
+    const fills = await broker.fills(from);
     const openIds = new Set<string>();
     for (const o of open) {
       openIds.add(o.id);
@@ -171,8 +174,8 @@ export class OrderEventSource {
         reason: 'requested',
       });
     }
-    const horizon = this.newestFill - 2 * this.lookbackMs;
-    for (const [id, ts] of this.seenFills) if (ts < horizon) this.seenFills.delete(id);
+    // a fill older than this read's start is never returned again: forget it
+    for (const [id, ts] of this.seenFills) if (ts < from) this.seenFills.delete(id);
     return fresh;
   }
 

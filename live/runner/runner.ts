@@ -15,14 +15,13 @@ import { executeAction } from '../../engine/positions/execute.ts';
 import { PositionRegistry } from '../../engine/positions/registry.ts';
 import { syncWithExchange } from '../../engine/positions/sync.ts';
 import type { FsmContext, ManagedPosition } from '../../engine/positions/types.ts';
+import { strategyOfSpec } from '../../engine/research/checks/strategies.ts';
 import { RiskManager, type RiskManagerState } from '../../engine/risk/risk-manager.ts';
 import { type SafetySnapshot, SafetySupervisor } from '../../engine/safety/supervisor.ts';
 import type { SystemState } from '../../engine/safety/types.ts';
 import { type AccountProbe, SupervisorGate } from '../../engine/trader/safety-gate.ts';
 import type { StrategyBinding } from '../../engine/trader/types.ts';
 import { Trader } from '../../engine/trader.ts';
-import { EmaCrossStrategy } from '../../strategies/ema-cross/ema-cross.ts';
-import { SmcStrategy } from '../../strategies/smc/pipeline.ts';
 import type { Decision, Strategy } from '../../strategies/strategy.ts';
 import type { KrakenFuturesBroker } from '../kraken/broker.ts';
 import type { JsonValue, LiveStore } from '../store/live-store.ts';
@@ -108,10 +107,9 @@ const SAFETY_KEY = STATE_KEYS.safety;
 const RISK_KEY = STATE_KEYS.risk;
 const UNIVERSE_KEY = STATE_KEYS.universe;
 
+/** One registry of strategy kinds for backtests, checks and live (engine/research/checks/strategies.ts). */
 function strategyOf(spec: StrategySpec, config: BacktestConfig): Strategy<Decision<object>> {
-  return spec.kind === 'smc'
-    ? new SmcStrategy(config.strategy)
-    : new EmaCrossStrategy({ fast: spec.fast, slow: spec.slow }, spec.id);
+  return strategyOfSpec(spec, config);
 }
 
 function warmupMs(strategies: readonly Strategy<Decision<object>>[], base: Timeframe): number {

@@ -89,8 +89,9 @@ export class LiveStore {
     if (path.trim() === '') throw new UserError('the live store needs a file path (or :memory:)');
     let opened: Awaited<ReturnType<typeof openDuckDb>>;
     try {
-      opened = await openDuckDb(path, readOnly);
+      opened = await openDuckDb(path, readOnly, { flag: '--store' });
     } catch (err) {
+      if (err instanceof UserError) throw err;
       throw new UserError(
         `cannot open the live store '${path}': ${(err as Error).message} (is another smc live running on it?)`,
       );

@@ -125,6 +125,13 @@ export function funnelRows(f: StrategyFunnel): { stage: string; order: number; r
   return rows;
 }
 
+/** 0, 1, 10, 100, … up to `max`: symlog axes otherwise crowd their labels near the top. */
+export function logTicks(max: number): number[] {
+  const out = [0];
+  for (let v = 1; v <= Math.max(1, max); v *= 10) out.push(v);
+  return out;
+}
+
 export function funnelSpec(f: StrategyFunnel): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -146,6 +153,7 @@ export function funnelSpec(f: StrategyFunnel): TopLevelSpec {
         type: 'quantitative',
         title: 'decisions remaining (log scale)',
         scale: { type: 'symlog' },
+        axis: { values: logTicks(f.evaluated), labelExpr: "format(datum.value, ',')" },
       },
     },
     layer: [

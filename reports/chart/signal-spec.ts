@@ -423,7 +423,11 @@ function pricePanel(ctx: SignalContext, opts: SignalSpecOptions): Record<string,
     },
     // decision time
     {
-      data: { values: [{ ts: ctx.decisionTs, top: yMax, label: `decision ${utcLabel(ctx.decisionTs)}` }] },
+      data: {
+        values: [
+          { ts: ctx.decisionTs, top: yMax, bottom: yMin, label: `decision ${utcLabel(ctx.decisionTs)}` },
+        ],
+      },
       layer: [
         {
           mark: { type: 'rule', color: '#1f2328', strokeDash: [4, 3] },
@@ -434,19 +438,21 @@ function pricePanel(ctx: SignalContext, opts: SignalSpecOptions): Record<string,
           encoding: { x: { field: 'ts', ...x }, y: { field: 'top', ...y }, text: { field: 'label' } },
         },
         {
+          // short, at the foot of the shaded span: the level labels sit right of the span, the decision
+          // label left of the rule, so nothing collides
           mark: {
             type: 'text',
             align: 'left',
-            baseline: 'top',
+            baseline: 'bottom',
             dx: 4,
-            dy: 4,
-            fontSize: LABEL_FONT_SIZE,
+            dy: -4,
+            fontSize: LABEL_FONT_SIZE - 1,
             color: '#57606a',
           },
           encoding: {
             x: { field: 'ts', ...x },
-            y: { field: 'top', ...y },
-            text: { value: 'later: not seen' },
+            y: { field: 'bottom', ...y },
+            text: { value: 'not seen' },
           },
         },
       ],

@@ -4,6 +4,7 @@ import type { BacktestResult } from '../../engine/backtest/types.ts';
 import { underwater } from '../../engine/metrics/drawdown.ts';
 import type { TradeRecord } from '../../engine/metrics/trade-record.ts';
 import { buildBacktestReport } from '../backtest/html.ts';
+import { type ChartIndex, type RunChartsOptions, writeRunCharts } from '../chart/run-charts.ts';
 import { toCsv } from './csv.ts';
 import { RUN_FILES, TRADE_COLUMNS } from './layout.ts';
 import { writeParquet } from './parquet.ts';
@@ -15,6 +16,11 @@ export interface WriteRunOptions {
   readonly title?: string;
   /** Other versions to record (e.g. node, duckdb). */
   readonly versions?: Readonly<Record<string, string>>;
+  /**
+   * Candles and SMC config to draw the signal charts of the trades and of a sample of rejected
+   * candidates into charts/ (linked from report.html); no charts without it.
+   */
+  readonly charts?: RunChartsOptions;
 }
 
 export interface RunDirSummary {
@@ -199,7 +205,8 @@ export async function writeBacktestRun(
     meta,
   );
 
-  writeFileSync(path('report'), await buildBacktestReport(result, opts.title));
+  const charts: ChartIndex | null = opts.charts ? await writeRunCharts(root, result, opts.charts) : null;
+  writeFileSync(path('report'), await buildBacktestReport(result, opts.title, charts));
   return {
     dir: root,
     files: Object.fromEntries(

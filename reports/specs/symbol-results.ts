@@ -24,56 +24,39 @@ export function symbolResults(trades: readonly HoldingTrade[]): SymbolResult[] {
 }
 
 /**
- * Per-symbol results: net P&L bars (green gain, red loss) labelled with trade count and win rate, so a
- * 45-symbol run reads as one sorted column.
+ * Per-symbol results: net P&L bars (green gain, red loss), each symbol labelled with its trade count and
+ * win rate on the axis (never over a bar), so a 45-symbol run reads as one sorted column.
  */
 export function symbolResultsSpec(rows: readonly SymbolResult[], title = 'Results by symbol'): TopLevelSpec {
   const values = rows.map((r) => ({
     ...r,
     result: r.netPnl >= 0 ? 'net gain' : 'net loss',
-    label: `${r.trades} trades, ${r.trades > 0 ? Math.round((100 * r.wins) / r.trades) : 0}% won`,
+    label: `${r.symbol} · ${r.trades} trades, ${r.trades > 0 ? Math.round((100 * r.wins) / r.trades) : 0}% won`,
   }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
     config: CHART_CONFIG,
     data: { values },
-    width: 420,
+    width: 380,
     height: { step: 22 },
+    mark: 'bar',
     encoding: {
-      // rows come sorted best first; keep that order (a '-x' sort cannot be shared with the label layer)
-      y: { field: 'symbol', type: 'nominal', sort: null, title: null },
+      // rows come sorted best first; keep that order
+      y: { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelLimit: 260 } },
       x: { field: 'netPnl', type: 'quantitative', title: 'net P&L (USD)' },
+      color: {
+        field: 'result',
+        type: 'nominal',
+        title: null,
+        scale: { domain: ['net gain', 'net loss'], range: ['#2da44e', '#d1242f'] },
+      },
+      tooltip: [
+        { field: 'symbol' },
+        { field: 'trades' },
+        { field: 'wins' },
+        { field: 'netPnl', title: 'net P&L', format: ',.2f' },
+      ],
     },
-    layer: [
-      {
-        mark: 'bar',
-        encoding: {
-          color: {
-            field: 'result',
-            type: 'nominal',
-            title: null,
-            scale: { domain: ['net gain', 'net loss'], range: ['#2da44e', '#d1242f'] },
-          },
-          tooltip: [
-            { field: 'symbol' },
-            { field: 'trades' },
-            { field: 'wins' },
-            { field: 'netPnl', title: 'net P&L', format: ',.2f' },
-          ],
-        },
-      },
-      // labels on the empty side of zero, never over a bar
-      {
-        transform: [{ filter: 'datum.netPnl < 0' }],
-        mark: { type: 'text', align: 'left', dx: 4, fontSize: 10, color: '#57606a' },
-        encoding: { x: { datum: 0 }, text: { field: 'label' } },
-      },
-      {
-        transform: [{ filter: 'datum.netPnl >= 0' }],
-        mark: { type: 'text', align: 'right', dx: -4, fontSize: 10, color: '#57606a' },
-        encoding: { x: { datum: 0 }, text: { field: 'label' } },
-      },
-    ],
   } as TopLevelSpec;
 }

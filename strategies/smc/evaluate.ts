@@ -108,7 +108,6 @@ function inZone(price: number, low: number, high: number): boolean {
  * (strategies/strategy.ts `packDecision`) and fills the scratch with the values behind it.
  */
 export class SmcEvaluator {
-  private readonly cfg: StrategyConfig;
   private readonly warmDaily: number;
   private readonly warmDecision: number;
   private readonly neutralBand: number;
@@ -127,10 +126,14 @@ export class SmcEvaluator {
   private readonly minRr: number;
   private readonly threshold: number;
   private readonly missingStructureReason: number;
+  private readonly regimes: StrategyConfig['regimes'];
+  private readonly weights: StrategyConfig['score']['weights'];
   private view: SmcView | null = null;
+  /** Bar length of the 4H and 1H structure columns' timeframes (read per bar, so looked up once). */
+  private s4hMs = 0;
+  private s1hMs = 0;
 
   constructor(cfg: StrategyConfig) {
-    this.cfg = cfg;
     this.warmDaily = cfg.warmup.daily_bars;
     this.warmDecision = cfg.warmup.decision_bars;
     this.neutralBand = cfg.bias.neutral_band;
@@ -148,6 +151,8 @@ export class SmcEvaluator {
     [this.ext1, this.ext2, this.ext3] = cfg.targets.extensions;
     this.minRr = cfg.targets.min_rr;
     this.threshold = cfg.score.threshold;
+    this.regimes = cfg.regimes;
+    this.weights = cfg.score.weights;
     this.missingStructureReason = this.primaryIs4h
       ? REASON.STRUCTURE_4H_REQUIRED
       : REASON.STRUCTURE_1H_REQUIRED;
@@ -155,6 +160,8 @@ export class SmcEvaluator {
 
   setView(view: SmcView): void {
     this.view = view;
+    this.s4hMs = TIMEFRAME_MS[view.s4h.timeframe];
+    this.s1hMs = TIMEFRAME_MS[view.s1h.timeframe];
   }
 
   evaluate(i: number, sc: GateScratch): number {
@@ -215,14 +222,14 @@ export class SmcEvaluator {
     sc.sDir = dir;
     sc.sKind = s.kind[k];
     sc.sLevel = s.level[k];
-    sc.sKnownTs = s.ts[s.knownAt[k]] + TIMEFRAME_MS[s.timeframe];
+    sc.sKnownTs = s.ts[s.knownAt[k]] + (s === v.s4h ? this.s4hMs : this.s1hMs);
     sc.sAge = k - s.knownAt[k];
     sc.origin = origin;
     sc.extreme = extreme;
 
     // gate 3: regime
     const legAtr = Math.abs(extreme - origin) / atr;
-    const regime = classifyRegime(legAtr, atrPct, this.cfg.regimes);
+    const regime = classifyRegime(legAtr, atrPct, this.regimes);
     sc.legAtr = legAtr;
     sc.regime = regime;
     if ((this.allowedMask & (1 << regime)) === 0) return this.reject(sc, REASON.REGIME_NOT_TRADEABLE);
@@ -251,7 +258,7 @@ export class SmcEvaluator {
     if (Number.isNaN(rr) || rr < this.minRr) return this.reject(sc, REASON.TARGETS_INVALID);
 
     // gate 6: score
-    const w = this.cfg.score.weights;
+    const w = this.weights;
     sc.scStructure = sc.sKind === KIND_BOS ? w.bos : w.choch;
     sc.scOte = w.ote * oteQuality(r, this.oteLow, this.oteHigh, this.oteEnabled ? 0 : 0.5);
     sc.scRegime = w.regime * REGIME_SCORE_FACTOR[regime];

@@ -16,6 +16,10 @@ import { syntheticSeries } from '../../data/synthetic/index.ts';
  * playwright-core), and must log no console error, load nothing from the network (reports open offline)
  * and draw marks in every chart. A full-page screenshot of each goes to .local/screenshots/<kind>.png.
  *
+ * Every report kind must show charts (no kind may pass with none), and `smc report DIR` must rebuild the
+ * same page from the run directory's files as the command wrote. The backtest report links its trades
+ * and rejected candidates to pre-drawn signal charts; one of those pages is opened too.
+ *
  * To cover a new report kind, add a row to REPORT_KINDS: how to build it (returns the HTML path) and how
  * many charts it must at least show.
  */
@@ -62,8 +66,10 @@ interface ReportKind {
   readonly kind: string;
   /** Builds the report; returns the path of its HTML file. */
   readonly build: (ws: Workspace) => Promise<string>;
-  /** Charts (inline SVG) the page must show at least. */
+  /** Charts (inline SVG) the page must show at least (≥ 1). */
   readonly minCharts: number;
+  /** The run directory, when `smc report DIR` must rebuild the same page from it. */
+  readonly runDir?: (ws: Workspace) => string;
 }
 
 const config = join(FIXTURES, 'ema-config.yaml');
@@ -92,8 +98,35 @@ function backtestRun(ws: Workspace): Promise<string> {
 const REPORT_KINDS: readonly ReportKind[] = [
   {
     kind: 'backtest',
-    minCharts: 3,
+    // equity, drawdown, monthly returns, return distribution, P&L vs holding, exits, symbols, funnel
+    minCharts: 8,
     build: async (ws) => join(await backtestRun(ws), 'report.html'),
+    runDir: (ws) => join(ws.root, 'backtest'),
+  },
+  {
+    kind: 'trade-chart',
+    minCharts: 1,
+    build: async (ws) => {
+      const run = await backtestRun(ws);
+      const html = readFileSync(join(run, 'report.html'), 'utf8');
+      const links = [...html.matchAll(/href="(charts\/[^"]+\.html)"/g)].map((m) => m[1]);
+      expect(links.length, 'the backtest report links no signal chart').toBeGreaterThan(0);
+      for (const l of links) expect(existsSync(join(run, l)), `${l} is linked but missing`).toBe(true);
+      expect(
+        links.some((l) => l.endsWith('-rejected.html')),
+        'no rejected candidate is linked',
+      ).toBe(true);
+      // written elsewhere (Markdown to share), the report's chart links still resolve
+      const md = join(ws.root, 'share', 'backtest.md');
+      await smc(['report', run, '--format', 'md', '--out', md]);
+      const mdLinks = [...readFileSync(md, 'utf8').matchAll(/\]\(([^)]*charts\/[^)]+\.html)\)/g)].map(
+        (m) => m[1],
+      );
+      expect(mdLinks.length).toBe(links.length);
+      for (const l of mdLinks)
+        expect(existsSync(join(ws.root, 'share', l)), `${l} does not resolve`).toBe(true);
+      return join(run, links[0]);
+    },
   },
   {
     kind: 'signal-chart',
@@ -110,7 +143,9 @@ const REPORT_KINDS: readonly ReportKind[] = [
   },
   {
     kind: 'sweep',
-    minCharts: 0,
+    // heat map of the two parameters, parameter sensitivity
+    minCharts: 2,
+    runDir: (ws) => join(ws.root, 'sweep'),
     build: async (ws) => {
       const out = join(ws.root, 'sweep');
       await smc([
@@ -131,7 +166,9 @@ const REPORT_KINDS: readonly ReportKind[] = [
   },
   {
     kind: 'walkforward',
-    minCharts: 0,
+    // in sample vs out of sample per window, stitched OOS equity
+    minCharts: 2,
+    runDir: (ws) => join(ws.root, 'walkforward'),
     build: async (ws) => {
       const out = join(ws.root, 'walkforward');
       await smc([
@@ -156,7 +193,9 @@ const REPORT_KINDS: readonly ReportKind[] = [
   },
   {
     kind: 'compare',
-    minCharts: 0,
+    // differences with CI error bars, metrics side by side
+    minCharts: 2,
+    runDir: (ws) => join(ws.root, 'compare'),
     build: async (ws) => {
       const out = join(ws.root, 'compare');
       await smc([
@@ -172,6 +211,17 @@ const REPORT_KINDS: readonly ReportKind[] = [
         '--out',
         out,
       ]);
+      return join(out, 'report.html');
+    },
+  },
+  {
+    kind: 'scan',
+    // the gate funnel, where each symbol's decisions ended
+    minCharts: 2,
+    runDir: (ws) => join(ws.root, 'scan'),
+    build: async (ws) => {
+      const out = join(ws.root, 'scan');
+      await smc(['scan', '--db', ws.sampleDb, '--symbols', 'BTC', '--to', '2021-01-01', '--out', out]);
       return join(out, 'report.html');
     },
   },
@@ -302,7 +352,17 @@ describe.skipIf(!HAVE_CHROMIUM)('reports in headless Chromium', () => {
         expect(existsSync(html), `${k.kind} report ${html} was not written`).toBe(true);
         const check = await openReport(context, k.kind, html);
         expect(check.problems).toEqual([]);
+        expect(k.minCharts).toBeGreaterThan(0);
         expect(check.charts).toBeGreaterThanOrEqual(k.minCharts);
+        if (k.runDir) {
+          // beside report.html, so relative links (signal charts) stay the same
+          const rebuilt = join(k.runDir(ws), 'report-rebuilt.html');
+          await smc(['report', k.runDir(ws), '--out', rebuilt]);
+          expect(
+            readFileSync(rebuilt, 'utf8') === readFileSync(html, 'utf8'),
+            'smc report DIR rebuilt a different page',
+          ).toBe(true);
+        }
       },
       BUILD_TIMEOUT,
     );

@@ -97,7 +97,9 @@ describe('measured warm-up', () => {
     expect(item(r, 'Donchian 30').measuredBars).toBe(29);
     expect(r.features.every((f) => f.coveredByStrategy && f.coveredByRequired)).toBe(true);
     expect(r.decisions.coveredByStrategy).toBe(true);
-    expect(r.requiredBars).toBe(strategy.warmupBars('1h'));
+    // the required warm-up bounds the ATR and EMA at ε = 1e-4, past the strategy's own 1% tolerance
+    expect(r.requiredBars).toBe(requiredWarmupBars(strategy, '1h'));
+    expect(r.requiredBars).toBeGreaterThan(strategy.warmupBars('1h'));
   });
 
   it('an SMA-seeded EMA needs more than its period and no more than its bound; EMA cross declares too little', () => {
@@ -106,6 +108,7 @@ describe('measured warm-up', () => {
       strategies: [named('ema', new EmaCrossStrategy({ fast: 5, slow: 20 }))],
       bases: [hourly],
       tolerance: tol,
+      epsilon: tol,
     }).strategies[0];
     const slow = item(r, 'EMA 20');
     expect(slow.boundBars).toBe(emaWarmupBars(20, tol));
@@ -158,13 +161,23 @@ describe('measured warm-up', () => {
 
 describe('required warm-up (what backtests load)', () => {
   it('is the longest of the declared warm-up and each smoothed input’s bound', () => {
-    // SMC defaults: EMA 200 on 1d needs 200 + ⌈ln 0.01 / ln(199/201)⌉ = 661 days (+1 for a partial day)
+    // SMC defaults: EMA 200 on 1d needs 200 + ⌈ln ε / ln(199/201)⌉ days (+1 for a partial day): 661 at
+    // ε = 0.01, 1,122 at the default ε = 1e-4
     expect(emaWarmupBars(200, 0.01)).toBe(661);
-    expect(requiredWarmupBars(new SmcStrategy(), '1h')).toBe(662 * 24);
+    expect(emaWarmupBars(200, 1e-4)).toBe(1122);
+    expect(requiredWarmupBars(new SmcStrategy(), '1h')).toBe(1123 * 24);
+    expect(requiredWarmupBars(new SmcStrategy(), '1h', 0.01)).toBe(662 * 24);
     expect(new SmcStrategy().warmupBars('1h')).toBe(201 * 24);
-    expect(requiredWarmupMs(parseBacktestConfig({}), '1h')).toBe(662 * DAY);
+    expect(requiredWarmupMs(parseBacktestConfig({}), '1h')).toBe(1123 * DAY);
+    // a config states its own ε
+    expect(requiredWarmupMs(parseBacktestConfig({ backtest: { warmup_epsilon: 0.01 } }), '1h')).toBe(
+      662 * DAY,
+    );
     // the momentum strategy declares its bounds itself
-    expect(requiredWarmupBars(new MomentumStrategy(), '1h')).toBe(new MomentumStrategy().warmupBars('1h'));
+    // the momentum strategy declares its bounds at its own `warmup.tolerance` (0.01) and gets them at ε
+    expect(requiredWarmupBars(new MomentumStrategy(), '1h', 0.01)).toBe(
+      new MomentumStrategy().warmupBars('1h'),
+    );
   });
 });
 

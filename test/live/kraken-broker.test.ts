@@ -177,7 +177,9 @@ describe('KrakenFuturesBroker: the Broker interface through ccxt', () => {
     expect(await b.cancelAllOrders('BTC')).toEqual([lim.id]);
     expect(await b.openOrders()).toEqual([]);
     const t = await b.ticker('BTC');
-    expect([s(t.last), s(t.mark)]).toEqual(['41000', '41000']);
+    // 40 900 is the forming bar's open, where the position is marked; its final close (41 000) is not
+    // known before it closes (the fake served it until the session-1 lookahead fix)
+    expect([s(t.last), s(t.mark)]).toEqual(['40900', '40900']);
   });
 
   it('pages back through the fills list (more than one page of 100)', async () => {

@@ -168,7 +168,9 @@ describe('smc walkforward', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout) as { windows: number; outOfSample: { totalReturn: number } };
-    expect(summary.windows).toBe(5);
+    // 40 days of data; the first train span starts after the required warm-up (EMA 40 until its seed
+    // weighs ≤ 1e-4: 40 + 185 + 1 = 226 1h bars, 9.4 days), so (40 − 9.4 − 15) / 5 → 3 whole windows
+    expect(summary.windows).toBe(3);
     const rows = readFileSync(join(out, 'windows.csv'), 'utf8').trim().split('\n');
     const header = rows[0].split(',');
     const oos = header.indexOf('oos_totalReturn');
@@ -177,6 +179,46 @@ describe('smc walkforward', () => {
     expect(summary.outOfSample.totalReturn).toBeCloseTo(growth - 1, 10);
     for (const f of ['oos-equity.csv', 'oos-trades.csv', 'result.json', 'report.html'])
       expect(existsSync(join(out, f))).toBe(true);
+  });
+});
+
+describe('smc compare --train/--test (variants walked forward)', () => {
+  it('walks every variant over the same windows and compares their stitched out-of-sample runs', async () => {
+    const variants = join(root, 'variants-wf.yaml');
+    writeFileSync(
+      variants,
+      'bootstrap: { seed: 3, resamples: 200 }\nvariants:\n  base: {}\n  fast5: { backtest.strategies.0.fast: 5 }\n',
+    );
+    const out = join(root, 'cmp-wf');
+    const args = ['compare', '--db', db, '--config', CONFIG, '--variants', variants, '--train', '15d'];
+    const rest = ['--test', '5d', '--workers', '2', '--out', out, '--json'];
+    const r = await smc([...args, ...rest]).done;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.stdout) as {
+      trials: number;
+      days: number;
+      rows: { name: string; metrics: { trades: number }; sharpeInterval: { low: number; high: number } }[];
+    };
+    expect(c.rows.map((x) => x.name)).toEqual(['base', 'fast5']);
+    expect(c.trials).toBe(2);
+    // each variant is a full walk-forward run directory; the comparison's rows are their stitched OOS runs
+    for (const v of ['base', 'fast5']) {
+      const wf = JSON.parse(readFileSync(join(out, v, 'result.json'), 'utf8')) as {
+        kind: string;
+        windows: unknown[];
+        outOfSample: { trades: number };
+      };
+      expect(wf.kind).toBe('walkforward');
+      expect(wf.windows).toHaveLength(3);
+      expect(c.rows.find((x) => x.name === v)?.metrics.trades).toBe(wf.outOfSample.trades);
+    }
+    for (const row of c.rows) expect(row.sharpeInterval.low).toBeLessThanOrEqual(row.sharpeInterval.high);
+    // 3 test windows of 5 days, chained
+    expect(c.days).toBeGreaterThanOrEqual(14);
+    const bad = await smc(['compare', '--db', db, '--variants', variants, '--train', '15d']).done;
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/needs both --train and --test/);
   });
 });
 

@@ -58,19 +58,12 @@ describe('config/variants/seed-more-trades.yaml', () => {
     expect(by.default_gates).toEqual(ResearchConfigSchema.parse({}));
   });
 
-  it('the momentum option runs alongside SMC once its strategy kind exists; until then only it is skipped, by name', () => {
-    // The variant names `kind: momentum_breakdown` in backtest.strategies (a second strategy competing in
-    // the same auction). Until that strategy exists the schema refuses exactly this variant.
+  it('the momentum option runs alongside SMC (strategy kind momentum_breakdown): nothing is skipped', () => {
     const r = resolveVariants(parseVariantsFile(text), {}, ResearchConfigSchema);
     const momentum = r.variants.find((v) => v.name === 'smc_plus_momentum');
-    if (momentum !== undefined) {
-      expect(momentum.config.backtest.strategies).toHaveLength(2);
-      expect(r.skipped).toEqual([]);
-    } else {
-      expect(r.skipped).toHaveLength(1);
-      expect(r.skipped[0]).toMatch(/^variants\.smc_plus_momentum: backtest\.strategies/);
-      expect(r.variants).toHaveLength(4);
-    }
+    expect(momentum?.config.backtest.strategies.map((s) => s.kind)).toEqual(['smc', 'momentum_breakdown']);
+    expect(r.skipped).toEqual([]);
+    expect(r.variants).toHaveLength(5);
   });
 
   it('with invalid: error a refused variant stops everything, naming it', () => {

@@ -1,14 +1,34 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type CandleSeries, seriesFromColumns } from '../../data/candles/series.ts';
 import { BrokerError, type PositionSide, type Symbol as SymbolId } from '../../engine/broker.ts';
+import { SimulatedClock } from '../../engine/clock.ts';
+import { RecordingLogger } from '../../engine/log.ts';
+import { AuctionAllocator } from '../../engine/portfolio/auction-allocator.ts';
 import type { PositionAction } from '../../engine/positions/actions.ts';
 import { positionIdFor } from '../../engine/positions/client-id.ts';
+import { DEFAULT_POSITIONS_CONFIG } from '../../engine/positions/config.ts';
 import { openPosition } from '../../engine/positions/fsm.ts';
 import { planProtection } from '../../engine/positions/protective-orders.ts';
+import { PositionRegistry } from '../../engine/positions/registry.ts';
 import { syncWithExchange } from '../../engine/positions/sync.ts';
 import { isActive } from '../../engine/positions/types.ts';
+import { DEFAULT_RISK_CONFIG } from '../../engine/risk/config.ts';
+import { RiskManager } from '../../engine/risk/risk-manager.ts';
+import { DEFAULT_SAFETY_CONFIG } from '../../engine/safety/config.ts';
 import { nakedPositions } from '../../engine/safety/invariant-monitor.ts';
 import { KillSwitch } from '../../engine/safety/kill-switch.ts';
+import { SafetySupervisor } from '../../engine/safety/supervisor.ts';
+import { makeInstrument } from '../../engine/sim/instruments.ts';
+import { SimBroker } from '../../engine/sim/sim-broker.ts';
+import { SupervisorGate } from '../../engine/trader/safety-gate.ts';
+import { Trader } from '../../engine/trader.ts';
+import {
+  ACTION_CODE,
+  type Decision,
+  type PreparedStrategy,
+  packDecision,
+} from '../../strategies/strategy.ts';
 import { type Venue, venue } from '../kit/scenarios.ts';
 import { pushBar } from '../kit/sim.ts';
 import { brokerWith, d, executeAndApply, settleEvents } from '../kit/trading.ts';
@@ -20,9 +40,8 @@ import { brokerWith, d, executeAndApply, settleEvents } from '../kit/trading.ts'
  * every tick does; the naked-position monitor allows exactly one detection), every exchange position has
  * a live reduce-only stop and the registry agrees with the exchange.
  *
- * TODO(lead): the end-to-end version — "no position is ever without a stop after the 90 s grace" through
- * the Trader's own tick and the InvariantMonitor — belongs with engine/trader.ts (H7) once its tick runs
- * reconciliation and the protection backfill; this test exercises the same modules directly.
+ * The end-to-end version — through the Trader's own tick, the SimBroker and the InvariantMonitor — is the
+ * second property below.
  */
 
 type Step =
@@ -203,5 +222,250 @@ describe('property: no exchange position stays without a stop after a tick’s p
       ),
       { numRuns: 40, seed: 424242 },
     );
+  });
+});
+
+// ------------------------------------------------------------------ through the Trader and the SimBroker
+
+const H = 3_600_000;
+const T0_TRADER = Date.UTC(2024, 0, 1);
+const TRADER_SYMBOLS = ['AAA', 'BBB'] as const;
+
+/** What happens at the venue before one tick, besides the bar. */
+type Fault = 'none' | 'failSubmit' | 'failCancel' | 'vanishStops' | 'instantFill';
+
+interface TraderStep {
+  /** Per symbol: −1 SHORT, 0 nothing, 1 LONG at this bar's close. */
+  signals: readonly number[];
+  /** Per symbol, basis points: close move and the bar's range beyond open/close. */
+  moves: readonly number[];
+  ranges: readonly number[];
+  /** Stop distance of a signal, basis points of the close. */
+  stopBp: number;
+  fault: Fault;
+  faultSymbol: number;
+}
+
+const traderStep: fc.Arbitrary<TraderStep> = fc.record({
+  signals: fc.array(fc.constantFrom(-1, 0, 0, 0, 1), { minLength: 2, maxLength: 2 }),
+  moves: fc.array(fc.integer({ min: -500, max: 500 }), { minLength: 2, maxLength: 2 }),
+  ranges: fc.array(fc.integer({ min: 0, max: 250 }), { minLength: 2, maxLength: 2 }),
+  stopBp: fc.integer({ min: 80, max: 600 }),
+  fault: fc.constantFrom<Fault>(
+    'none',
+    'none',
+    'none',
+    'failSubmit',
+    'failCancel',
+    'vanishStops',
+    'instantFill',
+  ),
+  faultSymbol: fc.integer({ min: 0, max: 1 }),
+});
+
+/** Candles of both symbols from the steps' moves (bar 0 flat at the start price). */
+function candlesOf(steps: readonly TraderStep[]): CandleSeries[] {
+  return TRADER_SYMBOLS.map((symbol, s) => {
+    const n = steps.length + 1;
+    const cols = {
+      ts: new Float64Array(n),
+      open: new Float64Array(n),
+      high: new Float64Array(n),
+      low: new Float64Array(n),
+      close: new Float64Array(n),
+      volume: new Float64Array(n).fill(1_000_000),
+    };
+    let px = s === 0 ? 100 : 40;
+    for (let i = 0; i < n; i++) {
+      const st = i === 0 ? undefined : steps[i - 1];
+      const close = st === undefined ? px : Math.max(1, px * (1 + st.moves[s] / 10_000));
+      const range = st === undefined ? 0 : st.ranges[s] / 10_000;
+      cols.ts[i] = T0_TRADER + i * H;
+      cols.open[i] = px;
+      cols.close[i] = close;
+      cols.high[i] = Math.max(px, close) * (1 + range);
+      cols.low[i] = Math.min(px, close) * (1 - range);
+      px = close;
+    }
+    return seriesFromColumns({ source: 'prop', symbol, timeframe: '1h' }, cols);
+  });
+}
+
+/** Step i's signal on symbol s, decided at the close of bar i + 1 (bar 0 is the flat start). */
+function scriptedStrategy(
+  symbol: string,
+  s: number,
+  series: CandleSeries,
+  steps: readonly TraderStep[],
+): PreparedStrategy<Decision> {
+  const action = (i: number) => (i >= 1 ? steps[i - 1].signals[s] : 0);
+  return {
+    symbol,
+    length: series.length,
+    decisionTime: (i) => series.ts[i] + H,
+    decide: (i) =>
+      packDecision(
+        action(i) > 0 ? ACTION_CODE.LONG : action(i) < 0 ? ACTION_CODE.SHORT : ACTION_CODE.NO_SIGNAL,
+        action(i) === 0 ? 1 : 0,
+      ),
+    describe: (i) => {
+      const a = action(i);
+      const close = series.close[i];
+      const k = (i >= 1 ? steps[i - 1].stopBp : 300) / 10_000;
+      const dir = a >= 0 ? 1 : -1;
+      return {
+        strategyId: 'prop',
+        symbol,
+        ts: series.ts[i] + H,
+        action: a > 0 ? 'LONG' : a < 0 ? 'SHORT' : 'NO_SIGNAL',
+        reasons: [],
+        entry: close,
+        stop: close * (1 - dir * k),
+        tp1: close * (1 + dir * k),
+        tp2: close * (1 + 2 * dir * k),
+        tp3: close * (1 + 3 * dir * k),
+        score: 80,
+        setupType: 'prop',
+        trace: { atr: close * 0.01 },
+      };
+    },
+  };
+}
+
+interface TickRecord {
+  /** Symbols with an exchange position and no live reduce-only stop after the tick. */
+  naked: string[];
+  /** A submission or cancellation was made to fail before this tick. */
+  faulted: boolean;
+  state: string;
+  positions: number;
+}
+
+/**
+ * Runs the Trader (default risk, positions and safety config; the supervisor checks every tick, as live
+ * does) over the steps' bars against a SimBroker, injecting each step's fault before its tick. A
+ * failure armed for a tick is disarmed after it (a transient venue error, not an outage).
+ */
+async function runTrader(steps: readonly TraderStep[]): Promise<TickRecord[]> {
+  const bases = candlesOf(steps);
+  const logger = new RecordingLogger();
+  const clock = new SimulatedClock(T0_TRADER);
+  const instruments = TRADER_SYMBOLS.map((s) => makeInstrument(s, { tickSize: '0.01', qtyStep: '0.001' }));
+  const sim = new SimBroker({ instruments, clock, bufferEvents: false });
+  let failSubmit = false;
+  let failCancel = false;
+  const broker = brokerWith(sim, {
+    submitOrder: async (r) => {
+      if (failSubmit) {
+        failSubmit = false;
+        throw new BrokerError('network', 'injected submit failure');
+      }
+      return sim.submitOrder(r);
+    },
+    cancelOrder: async (symbol, id) => {
+      if (failCancel) {
+        failCancel = false;
+        throw new BrokerError('network', 'injected cancel failure');
+      }
+      return sim.cancelOrder(symbol, id);
+    },
+  });
+  const registry = new PositionRegistry();
+  const probe = {
+    equity: () => sim.equityValue(),
+    marginUsed: () => 0,
+    openPositions: () => sim.listPositions().length,
+  };
+  const gate = new SupervisorGate(
+    new SafetySupervisor(DEFAULT_SAFETY_CONFIG, logger, { startedAt: T0_TRADER + H }),
+    broker,
+    probe,
+    DEFAULT_SAFETY_CONFIG,
+    'every_tick',
+  );
+  const trader = new Trader(
+    {
+      clock,
+      broker,
+      logger,
+      risk: new RiskManager(DEFAULT_RISK_CONFIG, logger),
+      auction: new AuctionAllocator({ maxMarginUtil: 0.9, partialCloseCooldownSeconds: 0 }, logger),
+      registry,
+      positions: DEFAULT_POSITIONS_CONFIG,
+      instruments: new Map(instruments.map((i) => [i.symbol, i])),
+      safety: gate,
+    },
+    {
+      market: { symbols: [...TRADER_SYMBOLS], base: bases },
+      strategies: [
+        {
+          id: 'prop',
+          reasonNames: ['NONE', 'NO_SIGNAL'],
+          prepared: TRADER_SYMBOLS.map((s, k) => scriptedStrategy(s, k, bases[k], steps)),
+          policy: { kind: 'managed' },
+        },
+      ],
+    },
+  );
+  sim.subscribe((e) => trader.onBrokerEvent(e));
+
+  const out: TickRecord[] = [];
+  const bars = new Int32Array(TRADER_SYMBOLS.length);
+  for (let i = 0; i < bases[0].length; i++) {
+    const st = i === 0 ? undefined : steps[i - 1];
+    const fault = st?.fault ?? 'none';
+    const faultSym = TRADER_SYMBOLS[st?.faultSymbol ?? 0];
+    if (fault === 'vanishStops') sim.hooks.vanishStops(faultSym);
+    for (let s = 0; s < bases.length; s++) {
+      sim.onSeriesBar(bases[s], i);
+      bars[s] = i;
+    }
+    const now = bases[0].ts[i] + H;
+    clock.advanceTo(now);
+    failSubmit = fault === 'failSubmit';
+    failCancel = fault === 'failCancel';
+    if (fault === 'instantFill') sim.hooks.instantFillNext();
+    const work = trader.tick(now, bars);
+    if (work) await work;
+    failSubmit = false;
+    failCancel = false;
+    const positions = sim.listPositions();
+    out.push({
+      naked: nakedPositions(positions, sim.listOpenOrders()).map((p) => p.symbol),
+      faulted: fault === 'failSubmit' || fault === 'failCancel',
+      state: gate.state(),
+      positions: positions.length,
+    });
+  }
+  return out;
+}
+
+describe('property through the Trader: no position is ever without a stop after the grace period', () => {
+  it('for any signal stream, prices, vanished stops, instant fills and transient order failures', async () => {
+    let sawPositions = 0;
+    let sawNaked = 0;
+    let sawRecovered = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(traderStep, { minLength: 4, maxLength: 24, size: 'max' }), async (steps) => {
+        const ticks = await runTrader(steps);
+        for (let k = 0; k < ticks.length; k++) {
+          const t = ticks[k];
+          if (t.positions > 0) sawPositions++;
+          if (t.naked.length > 0) sawNaked++;
+          // The grace period is one tick: the monitor's first detection sends the stop, the second halts.
+          // A position naked at the end of two ticks in a row must have met a failed order call in the
+          // second one (the failures are transient: the next tick without one must place the stop).
+          if (k === 0 || t.faulted) continue;
+          const before = new Set(ticks[k - 1].naked);
+          expect(t.naked.filter((sym) => before.has(sym))).toEqual([]);
+          if (before.size > 0 && t.positions > 0) sawRecovered++;
+        }
+      }),
+      { numRuns: 60, seed: 20261129 },
+    );
+    // The generator reaches the cases the property is about.
+    expect(sawPositions).toBeGreaterThan(50);
+    expect(sawNaked).toBeGreaterThan(0);
+    expect(sawRecovered).toBeGreaterThan(0);
   });
 });

@@ -74,7 +74,13 @@ describe('seed Bug 4: flatten_orphan crashed the write-ahead record (action.side
     const r = await executeAction(
       v.broker,
       { type: 'FLATTEN_ORPHAN', positionId: null, symbol: 'BTC', reason: 'operator request' },
-      { logger: v.logger, now: v.now(), recordIntent: (x) => intents.push(x) },
+      {
+        logger: v.logger,
+        now: v.now(),
+        recordIntent: (x) => {
+          intents.push(x);
+        },
+      },
     );
     expect(r.ok).toBe(true);
     expect(intents).toHaveLength(1);

@@ -1,15 +1,15 @@
+import type { z } from 'zod';
 import type { CandleSeries } from '../../../data/candles/series.ts';
 import { resample } from '../../../data/resample/resample.ts';
 import { EmaCrossStrategy } from '../../../strategies/ema-cross/ema-cross.ts';
-import {
-  MOMENTUM_KIND,
-  MomentumStrategy,
-  MomentumStrategySpecSchema,
-  momentumConfigOfSpec,
-} from '../../../strategies/momentum/index.ts';
+import { MOMENTUM_KIND, MomentumStrategy, momentumConfigOfSpec } from '../../../strategies/momentum/index.ts';
+import type { FeatureCache } from '../../../strategies/smc/context/feature-cache.ts';
 import { SmcStrategy } from '../../../strategies/smc/pipeline.ts';
 import type { CandlesByTimeframe, Decision, Strategy } from '../../../strategies/strategy.ts';
-import type { BacktestConfig, StrategySpec } from '../../backtest/config.ts';
+import { type BacktestConfig, StrategySpecSchema } from '../../backtest/config.ts';
+
+/** A `backtest.strategies[]` entry as written (defaults not yet filled in) or as parsed. */
+export type StrategySpecInput = z.input<typeof StrategySpecSchema>;
 
 /** A strategy of a config, under the id its decisions carry in traces and reports. */
 export interface NamedStrategy {
@@ -19,30 +19,27 @@ export interface NamedStrategy {
   readonly strategy: Strategy<Decision<object>>;
 }
 
-/** A `backtest.strategies[]` entry: a registered spec, or one of a kind the spec union does not list yet. */
-export type StrategySpecLike = StrategySpec | { readonly kind: string; readonly id: string };
-
 /**
- * The Strategy of one `backtest.strategies[]` entry. `momentum_breakdown` entries are validated here
- * with their own schema (strategies/momentum/config.ts), so this works before and after the kind is
- * registered in engine/backtest/config.ts.
+ * The Strategy of one `backtest.strategies[]` entry: the one registry of strategy kinds outside the
+ * backtest runner (the checks, the research warm-up and the live runner use it; engine/backtest/run.ts
+ * builds the same strategies, with its feature cache). `cache` is handed to SMC, which reuses
+ * structure features built for the same candle arrays.
  */
 export function strategyOfSpec(
-  spec: StrategySpecLike,
+  input: StrategySpecInput,
   config: Pick<BacktestConfig, 'strategy'>,
+  cache?: FeatureCache,
 ): Strategy<Decision<object>> {
-  const kind: string = spec.kind;
-  if (kind === MOMENTUM_KIND) {
-    const parsed = MomentumStrategySpecSchema.parse(spec);
-    return new MomentumStrategy(momentumConfigOfSpec(parsed), parsed.id);
+  // parsed (again) so that a bare `{ kind, id }` built in code gets its defaults
+  const spec = StrategySpecSchema.parse(input);
+  switch (spec.kind) {
+    case 'smc':
+      return new SmcStrategy(config.strategy, cache === undefined ? {} : { cache });
+    case 'ema_cross':
+      return new EmaCrossStrategy({ fast: spec.fast, slow: spec.slow }, spec.id);
+    case MOMENTUM_KIND:
+      return new MomentumStrategy(momentumConfigOfSpec(spec), spec.id);
   }
-  if ('fast' in spec && spec.kind === 'ema_cross') {
-    return new EmaCrossStrategy({ fast: spec.fast, slow: spec.slow }, spec.id);
-  }
-  if (kind === 'smc') return new SmcStrategy(config.strategy);
-  throw new Error(
-    `backtest.strategies: kind '${kind}' is unknown to the checks: use smc, ema_cross or ${MOMENTUM_KIND}`,
-  );
 }
 
 /** Every strategy a config runs (`backtest.strategies`), in config order. */

@@ -20,14 +20,34 @@ import { type FieldInfoOf, fieldInfoOf } from './trace-fields.ts';
  * and the bars from each later start to the last row where the two disagree (beyond the tolerance) are
  * what that start needed. The worst case over symbols and offsets is compared with the warm-up the
  * strategy declares (`Strategy.warmupBars`) and with {@link requiredWarmupBars}, the warm-up backtests
- * should load.
+ * load.
+ *
+ * The rule (what backtests, sweeps and walk-forward windows load before their first traded bar):
+ * - A smoother (EMA, Wilder ATR/RMA) seeded with the simple average of its first `period` inputs carries
+ *   the seed's error e₀ with weight (1 − α)^k after k more bars. The required warm-up is the bars until
+ *   that weight is at most ε: period + ⌈ln ε / ln(1 − α)⌉ bars of the input's timeframe, plus one bar
+ *   for a partial first bucket. ε is `backtest.warmup_epsilon`, default {@link DEFAULT_WARMUP_EPSILON}
+ *   = 1e-4. Why so small: e₀ is a price difference, and what a decision compares is the error relative
+ *   to the price *now*; on coins that move 10–100× over the warm-up (the sample's SOL and DOGE), a
+ *   seed weight of 1% still leaves several percent of relative error and flips the daily bias, while
+ *   1e-4 keeps it under 1% for a 100× move. For the seed's EMA 200 on 1d that is 200 + 922 + 1 = 1,123
+ *   days (at ε = 0.01 it was 662 days, which the check measured as too short on the sample).
+ * - Never less than the strategy's own declared warm-up (`Strategy.warmupBars`).
+ * - Path-dependent state (swings, order blocks, fair value gaps) has no analytic bound: it is measured
+ *   and reported, and only the decisions as a whole must settle within the required warm-up.
+ * The check passes when, for every strategy, the decisions and every smoothed input measured on the
+ * data (agreement within {@link DEFAULT_WARMUP_TOLERANCE} relative) settle within the required warm-up;
+ * otherwise it fails naming the input, its timeframe and the bars it needed.
  */
 
-/**
- * Default relative tolerance: values agree when they differ by at most 1% of their magnitude; for the
- * analytic bounds, the seed's share of a smoother's error has decayed to 1%.
- */
+/** Default relative tolerance of the measurement: values agree within 1% of their magnitude. */
 export const DEFAULT_WARMUP_TOLERANCE = 0.01;
+
+/**
+ * Default seed weight ε below which a smoother counts as warmed up (the required warm-up's analytic
+ * bound; see the rule above). A config states its own with `backtest.warmup_epsilon`.
+ */
+export const DEFAULT_WARMUP_EPSILON = 1e-4;
 
 /** Default later starts, as fractions of each series' time span. */
 export const DEFAULT_WARMUP_OFFSETS: readonly number[] = [0.1, 0.2, 0.3];
@@ -36,18 +56,18 @@ const DAY = TIMEFRAME_MS['1d'];
 
 /**
  * Base bars a strategy needs before its decisions are trusted: its declared warm-up, or longer when an
- * input's analytic bound at `tolerance` is (e.g. an EMA 200 on 1d, seeded with an SMA, needs
- * 200 + ⌈ln 0.01 / ln(199/201)⌉ = 661 days before the seed weighs less than 1%, while SMC declares 201).
- * One more bar of the input's timeframe covers a partial first bucket.
+ * input's analytic bound at seed weight `epsilon` is (e.g. an EMA 200 on 1d, seeded with an SMA, needs
+ * 200 + ⌈ln 1e-4 / ln(199/201)⌉ = 1,122 days before the seed weighs less than 1e-4, while SMC declares
+ * 201). One more bar of the input's timeframe covers a partial first bucket.
  */
 export function requiredWarmupBars(
   strategy: Strategy<Decision<object>>,
   base: Timeframe,
-  tolerance = DEFAULT_WARMUP_TOLERANCE,
+  epsilon = DEFAULT_WARMUP_EPSILON,
 ): number {
   const baseMs = TIMEFRAME_MS[base];
   let ms = strategy.warmupBars(base) * baseMs;
-  for (const p of featureProbes(strategy, base, tolerance)) {
+  for (const p of featureProbes(strategy, base, epsilon)) {
     if (p.boundBars !== null) ms = Math.max(ms, (p.boundBars + 1) * TIMEFRAME_MS[p.timeframe]);
   }
   return Math.ceil(ms / baseMs);
@@ -57,10 +77,10 @@ export function requiredWarmupBars(
 export function requiredWarmupMsOf(
   strategies: readonly NamedStrategy[],
   base: Timeframe,
-  tolerance = DEFAULT_WARMUP_TOLERANCE,
+  epsilon = DEFAULT_WARMUP_EPSILON,
 ): number {
   let bars = 0;
-  for (const s of strategies) bars = Math.max(bars, requiredWarmupBars(s.strategy, base, tolerance));
+  for (const s of strategies) bars = Math.max(bars, requiredWarmupBars(s.strategy, base, epsilon));
   return bars * TIMEFRAME_MS[base];
 }
 
@@ -73,17 +93,19 @@ export function requiredWarmupMsOf(
 export function requiredWarmupMs(
   config: BacktestConfig,
   base: Timeframe,
-  tolerance = DEFAULT_WARMUP_TOLERANCE,
+  epsilon = config.backtest.warmup_epsilon ?? DEFAULT_WARMUP_EPSILON,
 ): number {
-  return requiredWarmupMsOf(strategiesOfConfig(config), base, tolerance);
+  return requiredWarmupMsOf(strategiesOfConfig(config), base, epsilon);
 }
 
 export interface WarmupOptions {
   readonly strategies: readonly NamedStrategy[];
   /** One base series per symbol (same timeframe); higher timeframes are resampled from it. */
   readonly bases: readonly CandleSeries[];
-  /** Relative tolerance (default {@link DEFAULT_WARMUP_TOLERANCE}). */
+  /** Relative tolerance of the measurement (default {@link DEFAULT_WARMUP_TOLERANCE}). */
   readonly tolerance?: number;
+  /** Seed weight of the required warm-up's bound (default {@link DEFAULT_WARMUP_EPSILON}). */
+  readonly epsilon?: number;
   /**
    * Later starts as fractions of each series' time span (default {@link DEFAULT_WARMUP_OFFSETS}); each
    * is moved to the next UTC midnight so the bars of every timeframe line up with the full data's.
@@ -160,7 +182,13 @@ export interface WarmupReport {
    * decision, like an old unmitigated order block).
    */
   readonly ok: boolean;
+  /**
+   * Why it failed, one line each: the strategy, the input (or the decisions), its timeframe, the bars
+   * it was measured to need and the bars the required warm-up gives.
+   */
+  readonly failures: readonly string[];
   readonly tolerance: number;
+  readonly epsilon: number;
   readonly offsets: readonly number[];
   readonly symbols: readonly string[];
   readonly strategies: readonly WarmupStrategyReport[];
@@ -333,6 +361,8 @@ function verdict(
 export function checkWarmup(opts: WarmupOptions): WarmupReport {
   const tol = opts.tolerance ?? DEFAULT_WARMUP_TOLERANCE;
   if (!(tol >= 0 && tol < 1)) throw new Error(`tolerance ${tol} must be in [0, 1)`);
+  const eps = opts.epsilon ?? DEFAULT_WARMUP_EPSILON;
+  if (!(eps > 0 && eps < 1)) throw new Error(`epsilon ${eps} must be in (0, 1)`);
   const fractions = opts.offsets ?? DEFAULT_WARMUP_OFFSETS;
   for (const f of fractions)
     if (!(f > 0 && f < 1)) throw new Error(`offset ${f} must be a fraction in (0, 1)`);
@@ -346,10 +376,10 @@ export function checkWarmup(opts: WarmupOptions): WarmupReport {
   for (const named of opts.strategies) {
     const strategy = named.strategy;
     const warmupBars = strategy.warmupBars(base);
-    const requiredBars = requiredWarmupBars(strategy, base, tol);
+    const requiredBars = requiredWarmupBars(strategy, base, eps);
     const warmupMs = warmupBars * baseMs;
     const requiredMs = requiredBars * baseMs;
-    const probes = featureProbes(strategy, base, tol);
+    const probes = featureProbes(strategy, base, eps);
     const infoOf = fieldInfoOf(strategy);
     const featureMeasurements: WarmupMeasurement[][] = probes.map(() => []);
     const decisionMeasurements: WarmupMeasurement[] = [];
@@ -433,11 +463,34 @@ export function checkWarmup(opts: WarmupOptions): WarmupReport {
       coveredByRequired: all.every((x) => x.coveredByRequired),
     });
   }
+  const failures = reports.flatMap(warmupFailures);
   return {
-    ok: reports.every((r) => r.decisions.coveredByRequired),
+    ok: failures.length === 0,
+    failures,
     tolerance: tol,
+    epsilon: eps,
     offsets: fractions,
     symbols: opts.bases.map((b) => b.symbol),
     strategies: reports,
   };
+}
+
+/**
+ * What fails the check for one strategy: the decisions, and each input with an analytic bound (a
+ * smoother or a rolling window), that did not settle within the required warm-up.
+ */
+function warmupFailures(r: WarmupStrategyReport): string[] {
+  const out: string[] = [];
+  for (const x of [r.decisions, ...r.features]) {
+    if (x.coveredByRequired || (x !== r.decisions && x.boundBars === null)) continue;
+    const need =
+      x.measuredBars === null
+        ? 'never settled within the data'
+        : `needs ${x.measuredBars} ${x.timeframe} bars`;
+    const where = x.worst === null ? '' : ` (worst ${x.worst.symbol})`;
+    out.push(
+      `${r.strategyId}: ${x.name} (${x.timeframe}, ${x.role}) ${need}${where}; the required warm-up gives ${x.requiredBars}`,
+    );
+  }
+  return out;
 }

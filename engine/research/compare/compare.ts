@@ -1,6 +1,11 @@
 import type { ConfigOutcome } from '../outcome.ts';
-import { type BlockMethod, type BootstrapInterval, differenceInterval } from '../stats/bootstrap.ts';
-import { RETURN_STATISTICS, type ReturnStatisticName } from '../stats/return-stats.ts';
+import {
+  type BlockMethod,
+  type BootstrapInterval,
+  blockBootstrap,
+  differenceInterval,
+} from '../stats/bootstrap.ts';
+import { annualisedSharpe, RETURN_STATISTICS, type ReturnStatisticName } from '../stats/return-stats.ts';
 import {
   deflatedSharpeRatio,
   probabilisticSharpeRatio,
@@ -53,6 +58,11 @@ export interface VariantRow {
   sample: SharpeSample | null;
   psr: number | null;
   dsr: number | null;
+  /**
+   * The variant's own annualised Sharpe ratio on the common days with its seeded block-bootstrap
+   * interval (the same resampling as the differences); null below 2 days.
+   */
+  sharpeInterval: BootstrapInterval | null;
 }
 
 export interface VariantDifference {
@@ -107,13 +117,29 @@ export function compareOutcomes(
     let sample: SharpeSample | null = null;
     let psr: number | null = null;
     let dsr: number | null = null;
+    let sharpeInterval: BootstrapInterval | null = null;
     if (col && col.length >= 2) {
+      sharpeInterval = blockBootstrap([col], ([d]) => annualisedSharpe(d), {
+        seed: opts.seed,
+        resamples: opts.resamples,
+        blockLength: opts.blockLength,
+        method: opts.method,
+        confidence: opts.confidence,
+      });
       const s = sharpeSampleOf(col);
       sample = { sharpe: s.sharpe, n: s.n, skew: s.skew, kurtosis: s.kurtosis };
       psr = probabilisticSharpeRatio(sample, 0);
       dsr = deflatedSharpeRatio(sample, trials, variance).dsr;
     }
-    return { name: n.name, metrics: n.outcome.metrics, funnel: n.outcome.funnel ?? null, sample, psr, dsr };
+    return {
+      name: n.name,
+      metrics: n.outcome.metrics,
+      funnel: n.outcome.funnel ?? null,
+      sample,
+      psr,
+      dsr,
+      sharpeInterval,
+    };
   });
 
   const differences: VariantDifference[] = [];

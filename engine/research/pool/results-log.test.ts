@@ -15,6 +15,16 @@ afterEach(() => {
 });
 
 describe('results log', () => {
+  it('every appended line is readable at once, before any fsync (what a SIGKILL leaves behind)', () => {
+    const path = tmp();
+    const w = new ResultLogWriter(path, { syncEvery: 100 });
+    for (let i = 0; i < 3; i++) w.append(resultKey(`c${i}`, 'd'), { i });
+    // not closed, not synced: another reader (the rerun after a kill) sees all three
+    expect([...readResultLog<{ i: number }>(path).records.values()].map((r) => r.i)).toEqual([0, 1, 2]);
+    w.close();
+    expect(() => w.append('late', {})).toThrow(/closed/);
+  });
+
   it('a missing file is an empty log', () => {
     const r = readResultLog(tmp());
     expect([r.records.size, r.discarded.length, r.duplicates]).toEqual([0, 0, 0]);

@@ -37,6 +37,73 @@ export function memoryCandleSource(series: readonly CandleSeries[]): CandleSourc
   };
 }
 
+/**
+ * The source as the venue shows it at `now()`, with no lookahead. Closed bars are served as they are. The
+ * forming bar (open ≤ now < close) is served the way Kraken's charts API serves the current candle —
+ * partially formed — as far as the replayed data can know it: its open, then every bar of the finest
+ * timeframe the source holds for the symbol that has closed by now (highs, lows, the last close, summed
+ * volume), and that finer timeframe's own forming bar as its open, the latest price. With no finer data
+ * the forming bar is its open alone: open = high = low = close, volume 0. Its final values, which the
+ * source knows, are never shown before it closes (session-1 bug: a replay served them, a lookahead for
+ * anything reading the current candle or a ticker). Bars opening after `now` are never served.
+ */
+export function clockedCandleSource(source: CandleSource, now: () => number): CandleSource {
+  let byFineness: Promise<Map<string, Timeframe[]>> | null = null;
+  const timeframesOf = async (symbol: string) => {
+    byFineness ??= source.markets().then((ms) => {
+      const out = new Map<string, Timeframe[]>();
+      for (const m of ms) out.set(m.symbol, [...(out.get(m.symbol) ?? []), m.timeframe]);
+      for (const tfs of out.values()) tfs.sort((a, b) => TIMEFRAME_MS[a] - TIMEFRAME_MS[b]);
+      return out;
+    });
+    return (await byFineness).get(canonicalSymbol(symbol)) ?? [];
+  };
+  return {
+    markets: () => source.markets(),
+    async read(symbol, timeframe, from, to) {
+      const t = now();
+      const s = await source.read(symbol, timeframe, from, to);
+      const n = lowerBound(s.ts, t + 1); // bars opened by now
+      if (n === 0) return sliceSeries(s, 0, 0);
+      const i = n - 1;
+      const open = s.ts[i];
+      if (open + TIMEFRAME_MS[timeframe] <= t) return n === s.length ? s : sliceSeries(s, 0, n);
+      // the forming bar: a copy, so the source's arrays keep their final values
+      const out = allocateSeries({ source: s.source, symbol: s.symbol, timeframe: s.timeframe }, n);
+      for (const k of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const) {
+        out[k].set(s[k].subarray(0, n));
+      }
+      let high = s.open[i];
+      let low = high;
+      let close = high;
+      let volume = 0;
+      const finest = (await timeframesOf(symbol))[0];
+      if (finest !== undefined && TIMEFRAME_MS[finest] < TIMEFRAME_MS[timeframe]) {
+        const fine = await source.read(symbol, finest, open, t);
+        const span = TIMEFRAME_MS[finest];
+        for (let j = 0; j < fine.length; j++) {
+          if (fine.ts[j] < open || fine.ts[j] > t) continue;
+          if (fine.ts[j] + span <= t) {
+            high = Math.max(high, fine.high[j]);
+            low = Math.min(low, fine.low[j]);
+            close = fine.close[j];
+            volume += fine.volume[j];
+          } else {
+            close = fine.open[j];
+            high = Math.max(high, close);
+            low = Math.min(low, close);
+          }
+        }
+      }
+      out.high[i] = high;
+      out.low[i] = low;
+      out.close[i] = close;
+      out.volume[i] = volume;
+      return out;
+    },
+  };
+}
+
 type MaybePromise<T> = T | Promise<T>;
 
 /**

@@ -92,10 +92,11 @@ describe('tickers', () => {
     const all = TickersResponseSchema.parse(body).tickers;
     expect(all.map((t) => t.symbol)).toEqual(['PF_XBTUSD', 'PF_ETHUSD', 'PF_SOLUSD']);
     const eth = all.find((t) => t.symbol === 'PF_ETHUSD');
-    // 15m bars opening in (now − 24 h, now]: 96 of them, volume 1 each; the forming bar's close is last
-    expect(eth).toMatchObject({ vol24h: 96, last: 2000 + 120, open24h: 2000 + 24, tag: 'perpetual' });
+    // 15m bars opening in (now − 24 h, now]: 96 of them, volume 1 each, the forming one's not traded yet;
+    // last is the forming bar as formed 10 minutes in: its open (its final close 2120 is not known yet)
+    expect(eth).toMatchObject({ vol24h: 95, last: 2000 + 119, open24h: 2000 + 24, tag: 'perpetual' });
     const sol = all.find((t) => t.symbol === 'PF_SOLUSD');
-    expect(sol).toMatchObject({ last: 130, vol24h: 240, high24h: 130 * 1.001 });
+    expect(sol).toMatchObject({ last: 129, vol24h: 230, high24h: 129.13 }); // 129 × 1.001 on the 0.01 tick
   });
 
   it('unknown symbol → 404 contractNotFound', async () => {
@@ -263,5 +264,46 @@ describe('quantize', () => {
   });
   it('decimalsOf', () => {
     expect([decimalsOf(1), decimalsOf(0.5), decimalsOf(0.01), decimalsOf(1e-7)]).toEqual([0, 1, 2, 7]);
+  });
+});
+
+describe('session-1 bug: the forming bar served with its final values (lookahead in replays)', () => {
+  const last = async (url: string) => ChartCandlesResponseSchema.parse((await get(url)).body).candles.at(-1);
+
+  it('with no finer data the forming bar is its open alone, until it closes', async () => {
+    // SOL bar #30 opens at 129 and will close at 130; 10 minutes in, only the open is known
+    expect(await last(`/api/charts/v1/trade/PF_SOLUSD/1h?from=${START / 1000}`)).toEqual({
+      time: START + 30 * H,
+      open: '129',
+      high: '129',
+      low: '129',
+      close: '129',
+      volume: 0,
+    });
+    clock = START + 31 * H; // closed: served whole
+    const closed = (await get(`/api/charts/v1/trade/PF_SOLUSD/1h?from=${START / 1000}`)).body;
+    const bar30 = ChartCandlesResponseSchema.parse(closed).candles[30];
+    expect([bar30.close, bar30.high, bar30.volume]).toEqual(['130', String(130 * 1.001), 10]);
+  });
+
+  it('built from the finer bars closed so far, the finer forming bar giving the latest price', async () => {
+    clock = START + 30 * H + 40 * 60_000; // 15m bars 120 and 121 closed, 122 forming
+    const bar = await last(`/api/charts/v1/trade/PF_ETHUSD/1h?from=${(START + 20 * H) / 1000}`);
+    const o = eth1h.open[30];
+    const parts = [120, 121];
+    expect(bar).toEqual({
+      time: START + 30 * H,
+      open: String(o),
+      high: String(Math.max(o, 2121, ...parts.map((k) => eth15.high[k]))),
+      low: String(Math.min(o, 2121, ...parts.map((k) => eth15.low[k]))),
+      close: '2121', // bar 122's open, not eth1h's final close
+      volume: 2,
+    });
+    expect(bar?.close).not.toBe(String(eth1h.close[30]));
+  });
+
+  it('a ticker quotes the latest known price, never the forming bar’s final close', async () => {
+    const { body } = await get('/derivatives/api/v3/tickers/PF_SOLUSD');
+    expect(TickerResponseSchema.parse(body).ticker.last).toBe(129);
   });
 });

@@ -7,7 +7,7 @@ import Fastify, {
 } from 'fastify';
 import { CHARTS_PREFIX, isPrivatePath, PUBLIC_PREFIX } from '../api/paths.ts';
 import { serverTime } from '../api/schema/common.ts';
-import type { CandleSource } from './candle-source.ts';
+import { type CandleSource, clockedCandleSource } from './candle-source.ts';
 import { type FaultConfigInput, FaultInjector, type RouteKind } from './faults.ts';
 import { registerChartRoutes } from './routes/charts.ts';
 import { registerControlRoutes } from './routes/control.ts';
@@ -36,6 +36,7 @@ export interface FakeKrakenServerOptions {
 
 /** What every route of the fake shares. */
 export interface FakeVenueContext {
+  /** The candle source at the fake's clock ({@link clockedCandleSource}): the forming bar only as formed so far. */
   readonly candles: CandleSource;
   readonly venue: VenueState;
   readonly faults: FaultInjector;
@@ -80,9 +81,11 @@ function routeKind(url: string): RouteKind | null {
 export function createFakeKrakenServer(opts: FakeKrakenServerOptions): FakeKrakenServer {
   const now = opts.now ?? (() => Date.now());
   const faults = new FaultInjector(opts.faults);
-  const venue = new VenueState(opts.candles, now, opts.instruments, opts.spreadBps);
+  // every route and extension sees the candles as they stand at the fake's clock (no forming-bar lookahead)
+  const candles = clockedCandleSource(opts.candles, now);
+  const venue = new VenueState(candles, now, opts.instruments, opts.spreadBps);
   const ctx: FakeVenueContext = {
-    candles: opts.candles,
+    candles,
     venue,
     faults,
     now,

@@ -1,3 +1,4 @@
+import { contractSpecFor } from '../../../data/markets/instrument-specs.ts';
 import { canonicalSymbol, toKrakenFuturesSymbol, toKrakenPair } from '../../../data/symbols/symbols.ts';
 import { TIMEFRAME_MS, type Timeframe } from '../../../data/timeframes.ts';
 import { serverTime } from '../api/schema/common.ts';
@@ -50,9 +51,16 @@ export function quantize(x: number, step: number, mode: 'floor' | 'ceil' | 'roun
   return Number((k * step).toFixed(decimalsOf(step)));
 }
 
-/** A tick giving ~5 significant digits at this price, as a power of ten (BTC 42,000 → 0.1). */
-function defaultTick(price: number): number {
-  return 10 ** Math.min(0, Math.floor(Math.log10(price)) - 4);
+/**
+ * The listed tick and amount precision of a symbol the test did not specify: Kraken Futures' contract
+ * specs where known, else derived from the price level (data/markets/instrument-specs.ts — the same specs
+ * a backtest should trade, so both run on one grid).
+ */
+function defaultGrid(symbol: string, price: number): { tickSize: number; precision: number } {
+  // candles are validated positive; the guard keeps a degenerate source from breaking the listing
+  const spec = contractSpecFor(symbol, price > 0 ? price : 1);
+  if (spec === null) throw new Error(`no contract spec for ${symbol} at ${price}`);
+  return { tickSize: Number(spec.tickSize), precision: spec.contractValueTradePrecision };
 }
 
 /**
@@ -90,12 +98,12 @@ export class VenueState {
     for (const [symbol, timeframe] of [...finest].sort(([a], [b]) => a.localeCompare(b))) {
       const spec = this.specs.find((s) => canonicalSymbol(s.symbol) === symbol) ?? { symbol };
       const price = (await this.lastBar(symbol, timeframe))?.close ?? 1;
+      const grid = defaultGrid(symbol, price);
       out.push({
         symbol,
         id: toKrakenFuturesSymbol(symbol),
-        tickSize: spec.tickSize ?? defaultTick(price),
-        contractValueTradePrecision:
-          spec.contractValueTradePrecision ?? Math.max(-3, Math.min(4, Math.floor(Math.log10(price)))),
+        tickSize: spec.tickSize ?? grid.tickSize,
+        contractValueTradePrecision: spec.contractValueTradePrecision ?? grid.precision,
         tradeable: spec.tradeable ?? true,
         spreadBps: spec.spreadBps ?? this.defaultSpreadBps,
         suspended: spec.suspended ?? false,

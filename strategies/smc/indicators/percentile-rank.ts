@@ -1,11 +1,18 @@
 /**
  * Rolling percentile rank: the fraction of the last `window` values (the new one included) that are
  * ≤ the new value, in (0, 1]. NaN inputs are skipped (they neither enter the window nor get a rank) so
- * an indicator's warm-up does not poison the window. O(window) per value, no allocation.
+ * an indicator's warm-up does not poison the window. No allocation per value.
+ *
+ * The window is also kept sorted, so a rank is one binary search and a value enters and leaves with one
+ * block move each, instead of comparing against the whole window (the same counts: values equal under
+ * `<=` are interchangeable in a sorted window).
  */
 export class RollingPercentileRank {
   readonly window: number;
+  /** The window in arrival order (the oldest value at `next` once full). */
   private readonly ring: Float64Array;
+  /** The same values, ascending, in sorted[0 .. filled). */
+  private readonly sorted: Float64Array;
   private filled = 0;
   private next = 0;
 
@@ -15,17 +22,53 @@ export class RollingPercentileRank {
     }
     this.window = window;
     this.ring = new Float64Array(window);
+    this.sorted = new Float64Array(window);
   }
 
   /** Adds a value; returns its rank among the window, or NaN for NaN input or a window not yet full. */
   push(x: number): number {
     if (Number.isNaN(x)) return Number.NaN;
+    const sorted = this.sorted;
+    let n = this.filled;
+    if (n === this.window) {
+      // the oldest value leaves: remove one copy of it from the sorted window
+      const k = lowerBound(sorted, n, this.ring[this.next]);
+      sorted.copyWithin(k, k + 1, n);
+      n--;
+    }
+    const at = upperBound(sorted, n, x);
+    sorted.copyWithin(at + 1, at, n);
+    sorted[at] = x;
+    n++;
+    this.filled = n;
     this.ring[this.next] = x;
     this.next = (this.next + 1) % this.window;
-    if (this.filled < this.window) this.filled++;
-    if (this.filled < this.window) return Number.NaN;
-    let le = 0;
-    for (let k = 0; k < this.window; k++) if (this.ring[k] <= x) le++;
-    return le / this.window;
+    if (n < this.window) return Number.NaN;
+    // values ≤ x: every index up to x's own slot, plus equal values placed after it (none: inserted last)
+    return (at + 1) / this.window;
   }
+}
+
+/** First index in a[0 .. n) whose value is not < v. */
+function lowerBound(a: Float64Array, n: number, v: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index in a[0 .. n) whose value is > v. */
+function upperBound(a: Float64Array, n: number, v: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

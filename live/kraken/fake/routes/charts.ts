@@ -29,7 +29,8 @@ function toCandles(s: CandleSeries, from: number, to: number, withVolume: boolea
 
 /**
  * GET /api/charts/v1/{tick_type}/{symbol}/{resolution}. Serves the timeframes the candle source holds;
- * other resolutions answer with no candles. Never serves a bar that opens after the fake's clock.
+ * other resolutions answer with no candles. Never serves a bar that opens after the fake's clock; the
+ * current candle is included partially formed, as Kraken serves it (see `clockedCandleSource`).
  */
 export function registerChartRoutes(app: FastifyInstance, ctx: FakeVenueContext): void {
   app.get<{

@@ -1,5 +1,5 @@
 import { MinHeap } from '../shared/heap.ts';
-import type { SwingDetector, SwingEvent } from '../swings/swings.ts';
+import type { SwingDetector } from '../swings/swings.ts';
 import {
   type Bars,
   type Dir,
@@ -131,24 +131,24 @@ export class BosChochDetector implements Incremental<StructureEvent> {
   }
 
   private consumeSwings(b: number): void {
-    const evs = this.swings.events;
-    while (this.cursor < evs.length && evs[this.cursor].knownAt <= b) {
-      const e = evs[this.cursor++];
-      if (e.type === 'swing-revoked') {
+    const c = this.swings.columns;
+    while (this.cursor < c.count && c.knownAt[this.cursor] <= b) {
+      const k = this.cursor++;
+      if (c.revoked[k] === 1) {
         const top = this.stack.pop();
         if (top !== undefined) top.alive = false;
         continue;
       }
-      this.addSwing(e);
+      this.addSwing(c.anchor[k], c.knownAt[k], c.dir[k] === 1 ? 1 : -1, c.level[k]);
     }
   }
 
-  private addSwing(e: SwingEvent): void {
-    const level32 = Math.fround(e.level);
+  private addSwing(anchor: number, knownAt: number, dir: Dir, level: number): void {
+    const level32 = Math.fround(level);
     const rec: SwingRec = {
-      anchor: e.anchor,
-      dir: e.dir,
-      level: e.level,
+      anchor,
+      dir,
+      level,
       level32,
       broken: -1,
       alive: true,
@@ -158,18 +158,18 @@ export class BosChochDetector implements Incremental<StructureEvent> {
     this.recs.push(rec);
     this.stack.push(rec);
     // The break may already have happened between anchor+2 and now (at most swingLength bars back).
-    const last = Math.min(e.knownAt, this.processed - 1);
-    for (let j = e.anchor + 2; j <= last; j++) {
-      if (e.dir === 1 ? this.upPrice(j) > level32 : this.downPrice(j) < level32) {
+    const last = Math.min(knownAt, this.processed - 1);
+    for (let j = anchor + 2; j <= last; j++) {
+      if (dir === 1 ? this.upPrice(j) > level32 : this.downPrice(j) < level32) {
         rec.broken = j;
         break;
       }
     }
     if (rec.broken < 0) {
-      if (e.dir === 1) this.highWatch.push(level32, id);
+      if (dir === 1) this.highWatch.push(level32, id);
       else this.lowWatch.push(-level32, id);
     }
-    if (this.stack.length >= 4) this.evaluate(e.knownAt);
+    if (this.stack.length >= 4) this.evaluate(knownAt);
   }
 
   private evaluate(knownAt: number): void {

@@ -135,15 +135,16 @@ export class OrderBlockDetector implements Incremental<OrderBlockEvent> {
   }
 
   private consumeSwings(b: number): void {
-    const evs = this.swings.events;
-    while (this.cursor < evs.length && evs[this.cursor].knownAt <= b) {
-      const e = evs[this.cursor++];
+    const c = this.swings.columns;
+    while (this.cursor < c.count && c.knownAt[this.cursor] <= b) {
+      const k = this.cursor++;
       this.started = true;
-      const side = e.dir === 1 ? this.bull : this.bear;
-      if (e.type === 'swing') {
-        side.swingAnchors.push(e.anchor);
-        this.latestDir = e.dir;
-        this.latestAnchor = e.anchor;
+      const dir: Dir = c.dir[k] === 1 ? 1 : -1;
+      const side = dir === 1 ? this.bull : this.bear;
+      if (c.revoked[k] === 0) {
+        side.swingAnchors.push(c.anchor[k]);
+        this.latestDir = dir;
+        this.latestAnchor = c.anchor[k];
       } else {
         side.swingAnchors.pop();
       }

@@ -75,14 +75,14 @@ export class RetracementTracker {
   }
 
   private consumeSwings(b: number): void {
-    const evs = this.swings.events;
-    while (this.cursor < evs.length && evs[this.cursor].knownAt <= b) {
-      const e = evs[this.cursor++];
+    const c = this.swings.columns;
+    while (this.cursor < c.count && c.knownAt[this.cursor] <= b) {
+      const k = this.cursor++;
       this.started = true;
-      if (e.type === 'swing') {
-        this.swAnchor.push(e.anchor);
-        this.swDir.push(e.dir);
-        this.swLevel.push(e.level);
+      if (c.revoked[k] === 0) {
+        this.swAnchor.push(c.anchor[k]);
+        this.swDir.push(c.dir[k] === 1 ? 1 : -1);
+        this.swLevel.push(c.level[k]);
       } else {
         this.swAnchor.pop();
         this.swDir.pop();

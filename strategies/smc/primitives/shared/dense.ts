@@ -41,3 +41,9 @@ export class DenseRows {
     this.knownAt = k;
   }
 }
+
+/** `to` (a larger typed array of the same kind) holding `from`'s values first: growth of a typed column. */
+export function grown<T extends Int32Array | Int8Array | Uint8Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}

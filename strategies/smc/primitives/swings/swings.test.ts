@@ -73,7 +73,7 @@ describe('swings: invariants on real data', () => {
       else expect(stack.pop()).toBe(e.anchor);
     }
     d.finish();
-    const hl = renderSwings(d.events, data.length).columns[0].filter((v) => !Number.isNaN(v));
+    const hl = renderSwings(d.columns, data.length).columns[0].filter((v) => !Number.isNaN(v));
     let flips = 0;
     for (let i = 1; i < hl.length; i++) if (hl[i] !== hl[i - 1]) flips++;
     expect(flips).toBe(hl.length - 1);

@@ -1,3 +1,4 @@
+import { grown } from '../shared/dense.ts';
 import {
   type Bars,
   type Dir,
@@ -36,22 +37,58 @@ export interface SwingOptions {
   readonly swingLength: number;
 }
 
+/**
+ * The swing events of a detector as parallel typed columns (no per-event objects on the hot path): event k
+ * is `anchor[k]`, `knownAt[k]`, `dir[k]`, `level[k]`, `revoked[k]` (1 = 'swing-revoked') and `edge[k]`
+ * (0 none, 1 first, 2 last). Columns are replaced when they grow: re-read them after every `update`.
+ */
+export class SwingColumns {
+  count = 0;
+  anchor: Int32Array;
+  knownAt: Int32Array;
+  dir: Int8Array;
+  revoked: Uint8Array;
+  edge: Uint8Array;
+  level: Float64Array;
+
+  constructor(capacity: number) {
+    const c = Math.max(64, capacity);
+    this.anchor = new Int32Array(c);
+    this.knownAt = new Int32Array(c);
+    this.dir = new Int8Array(c);
+    this.revoked = new Uint8Array(c);
+    this.edge = new Uint8Array(c);
+    this.level = new Float64Array(c);
+  }
+
+  /** Doubles the capacity (the detector appends rows itself). */
+  grow(): void {
+    const c = this.anchor.length * 2;
+    this.anchor = grown(this.anchor, new Int32Array(c));
+    this.knownAt = grown(this.knownAt, new Int32Array(c));
+    this.dir = grown(this.dir, new Int8Array(c));
+    this.revoked = grown(this.revoked, new Uint8Array(c));
+    this.edge = grown(this.edge, new Uint8Array(c));
+    this.level = grown(this.level, new Float64Array(c));
+  }
+}
+
+const EDGES = ['none', 'first', 'last'] as const;
+
 export class SwingDetector implements Incremental<SwingEvent> {
-  readonly events: SwingEvent[] = [];
+  /** The events as typed columns: what the other primitives read. */
+  readonly columns: SwingColumns;
   readonly swingLength: number;
   readonly warmup: number;
   processed = 0;
   private runDir = 0;
   private survivor = -1;
-  private readonly mask: number;
-  /** Position of the next bar within its W-aligned block. */
-  private blockPos = 0;
-  private readonly preH: Float64Array;
-  private readonly preL: Float64Array;
-  private readonly sufH: Float64Array;
-  private readonly sufL: Float64Array;
-  private lastReal: SwingEvent | undefined;
+  private lastRealDir = 0;
+  /** Bars before these cannot be high (low) candidates: a later bar in their window beats them. */
+  private skipHigh = 0;
+  private skipLow = 0;
   private finished = false;
+  private readonly objects: SwingEvent[] = [];
 
   constructor(
     readonly bars: Bars,
@@ -65,102 +102,127 @@ export class SwingDetector implements Incremental<SwingEvent> {
     // The reference's rolling window (2L bars of the series shifted by L) is complete from row 2L-1 on, and
     // that row is known L bars later.
     this.warmup = 3 * L;
-    // Rings of a power-of-two size holding at least two W-blocks.
-    let size = 1;
-    while (size < 4 * L) size <<= 1;
-    this.mask = size - 1;
-    this.preH = new Float64Array(size);
-    this.preL = new Float64Array(size);
-    this.sufH = new Float64Array(size);
-    this.sufL = new Float64Array(size);
+    // Initial room only (allocation is a large part of a whole-series run): market data has about one
+    // event per 8 bars at swingLength 5, fewer for longer ones; the columns grow past it.
+    this.columns = new SwingColumns(Math.ceil(bars.length / (L + 2)));
+  }
+
+  /**
+   * Every event so far as objects, built on first access from `columns` (append-only, so the array is only
+   * extended); consumers on the hot path read `columns` instead.
+   */
+  get events(): readonly SwingEvent[] {
+    const c = this.columns;
+    const out = this.objects;
+    for (let k = out.length; k < c.count; k++) {
+      out.push({
+        type: c.revoked[k] === 1 ? 'swing-revoked' : 'swing',
+        anchor: c.anchor[k],
+        knownAt: c.knownAt[k],
+        dir: c.dir[k] === 1 ? 1 : -1,
+        level: c.level[k],
+        edge: EDGES[c.edge[k]],
+      });
+    }
+    return out;
   }
 
   update(t: number): void {
     const L = this.swingLength;
-    const W = 2 * L;
-    const mask = this.mask;
     const { high, low } = this.bars;
-    const preH = this.preH;
-    const preL = this.preL;
-    const sufH = this.sufH;
-    const sufL = this.sufL;
-    // Window maxima/minima over the last W = 2L bars by van Herk / Gil-Werman blocks: running maxima within
-    // each W-aligned block (`pre`) and, once a block is complete, its suffix maxima (`suf`); the window
-    // ending at b is max(suf[b-W+1], pre[b]). Branch-free and O(1) per bar; bar i = b-L is a candidate
-    // when it equals its window's extremum (NaN never does, as with the reference's rolling max).
-    let pos = this.blockPos;
-    for (let b = this.processed; b <= t; b++) {
-      const r = b & mask;
-      const start = pos === 0;
-      preH[r] = start ? high[b] : Math.max(preH[(b - 1) & mask], high[b]);
-      preL[r] = start ? low[b] : Math.min(preL[(b - 1) & mask], low[b]);
-      const aligned = pos === W - 1;
-      pos = aligned ? 0 : pos + 1;
-      if (aligned) {
-        sufH[r] = high[b];
-        sufL[r] = low[b];
-        for (let j = b - 1; j > b - W; j--) {
-          sufH[j & mask] = Math.max(sufH[(j + 1) & mask], high[j]);
-          sufL[j & mask] = Math.min(sufL[(j + 1) & mask], low[j]);
+    let skipHigh = this.skipHigh;
+    let skipLow = this.skipLow;
+    // Bar i = b - L is a high candidate when no high of bars i-L+1 .. i+L exceeds its own (a NaN anywhere
+    // in the window fails the comparison, as NaN fails the reference's rolling max), else a low candidate
+    // likewise. The window is checked outward from i and stops at the first bar that beats it: about two
+    // comparisons per bar on market data, at most 2L-1 (L is a small constant), which on V8 beats an O(1)
+    // van Herk / monotonic-deque window (their float max/min are branchy). When bar i+d is the first on
+    // the right to beat bar i, it also beats (and is in the window of) every bar between them: those are
+    // skipped (`skipHigh`, `skipLow`).
+    for (let b = Math.max(this.processed, 3 * L - 1); b <= t; b++) {
+      const i = b - L;
+      if (i >= skipHigh) {
+        const h = high[i];
+        let ok = high[b] <= h;
+        for (let d = 1; ok && d < L; d++) {
+          if (!(high[i + d] <= h)) {
+            ok = false;
+            skipHigh = i + d;
+          } else ok = high[i - d] <= h;
+        }
+        if (ok) {
+          this.candidate(i, 1, b);
+          continue;
         }
       }
-      if (b < 3 * L - 1) continue;
-      const i = b - L;
-      const f = (b - W + 1) & mask;
-      const maxH = aligned ? preH[r] : Math.max(sufH[f], preH[r]);
-      if (high[i] === maxH) {
-        this.candidate(i, 1, high[i], b);
-        continue;
+      if (i >= skipLow) {
+        const l = low[i];
+        let ok = low[b] >= l;
+        for (let d = 1; ok && d < L; d++) {
+          if (!(low[i + d] >= l)) {
+            ok = false;
+            skipLow = i + d;
+          } else ok = low[i - d] >= l;
+        }
+        if (ok) this.candidate(i, -1, b);
       }
-      const minL = aligned ? preL[r] : Math.min(sufL[f], preL[r]);
-      if (low[i] === minL) this.candidate(i, -1, low[i], b);
     }
-    if (t >= this.processed) this.blockPos = pos;
+    this.skipHigh = skipHigh;
+    this.skipLow = skipLow;
     this.processed = Math.max(this.processed, t + 1);
   }
 
-  private candidate(i: number, dir: Dir, level: number, knownAt: number): void {
+  /** Bar i is a candidate of type `dir` known at `knownAt` (no float arguments: they would be boxed). */
+  private candidate(i: number, dir: Dir, knownAt: number): void {
     if (this.runDir === dir) {
       const prev = this.survivor;
-      const prevLevel = dir === 1 ? this.bars.high[prev] : this.bars.low[prev];
-      const moreExtreme = dir === 1 ? prevLevel < level : prevLevel > level;
+      const moreExtreme =
+        dir === 1 ? this.bars.high[prev] < this.bars.high[i] : this.bars.low[prev] > this.bars.low[i];
       if (!moreExtreme) return;
-      this.events.push({ type: 'swing-revoked', anchor: prev, knownAt, dir, level: prevLevel, edge: 'none' });
+      this.emit(prev, knownAt, dir, 1, 0);
     } else if (this.runDir === 0) {
-      const d: Dir = dir === 1 ? -1 : 1;
-      const lv = d === 1 ? this.bars.high[0] : this.bars.low[0];
-      this.events.push({ type: 'swing', anchor: 0, knownAt, dir: d, level: lv, edge: 'first' });
+      this.emit(0, knownAt, dir === 1 ? -1 : 1, 0, 1);
     }
     this.runDir = dir;
     this.survivor = i;
-    const ev: SwingEvent = { type: 'swing', anchor: i, knownAt, dir, level, edge: 'none' };
-    this.lastReal = ev;
-    this.events.push(ev);
+    this.lastRealDir = dir;
+    this.emit(i, knownAt, dir, 0, 0);
+  }
+
+  /** Appends an event whose level is the anchor bar's high (dir 1) or low (dir -1). */
+  private emit(anchor: number, knownAt: number, dir: Dir, revoked: number, edge: number): void {
+    const c = this.columns;
+    if (c.count === c.anchor.length) c.grow();
+    const k = c.count++;
+    c.anchor[k] = anchor;
+    c.knownAt[k] = knownAt;
+    c.dir[k] = dir;
+    c.level[k] = dir === 1 ? this.bars.high[anchor] : this.bars.low[anchor];
+    c.revoked[k] = revoked;
+    c.edge[k] = edge;
   }
 
   finish(): void {
     if (this.finished) return;
     this.finished = true;
-    const last = this.lastReal;
     const n = this.processed;
-    if (last === undefined || n === 0) return;
-    const d: Dir = last.dir === 1 ? -1 : 1;
-    const lv = d === 1 ? this.bars.high[n - 1] : this.bars.low[n - 1];
-    this.events.push({ type: 'swing', anchor: n - 1, knownAt: n - 1, dir: d, level: lv, edge: 'last' });
+    if (this.lastRealDir === 0 || n === 0) return;
+    this.emit(n - 1, n - 1, this.lastRealDir === 1 ? -1 : 1, 0, 2);
   }
 }
 
-/** Reference layout `HighLow, Level` from swing events over `n` bars. */
-export function renderSwings(events: readonly SwingEvent[], n: number): ReferenceTable {
+/** Reference layout `HighLow, Level` from a detector's swing columns over `n` bars. */
+export function renderSwings(swings: SwingColumns, n: number): ReferenceTable {
   const hl = nanColumn(n);
   const level = nanColumn(n);
-  for (const e of events) {
-    if (e.type === 'swing') {
-      hl[e.anchor] = e.dir;
-      level[e.anchor] = e.level;
+  for (let k = 0; k < swings.count; k++) {
+    const r = swings.anchor[k];
+    if (swings.revoked[k] === 0) {
+      hl[r] = swings.dir[k];
+      level[r] = swings.level[k];
     } else {
-      hl[e.anchor] = Number.NaN;
-      level[e.anchor] = Number.NaN;
+      hl[r] = Number.NaN;
+      level[r] = Number.NaN;
     }
   }
   return { header: ['HighLow', 'Level'], columns: [hl, level], formats: ['float', 'float'] };
@@ -174,5 +236,5 @@ export function swingHighsLows(
   const detector = new SwingDetector(bars, options);
   if (bars.length > 0) detector.update(bars.length - 1);
   detector.finish();
-  return { detector, table: renderSwings(detector.events, bars.length) };
+  return { detector, table: renderSwings(detector.columns, bars.length) };
 }
