@@ -20,6 +20,8 @@ export interface BacktestCliOptions {
   readonly out?: string;
   /** Report title. */
   readonly title?: string;
+  /** Trade charts to pre-draw: a count, every trade, or none (default: the API's 20). */
+  readonly charts?: number | 'all' | 'none';
 }
 
 /** What the command prints from. */
@@ -34,6 +36,14 @@ export async function backtestFromStore(opts: BacktestCliOptions): Promise<Backt
     ...(opts.configFile === undefined ? {} : { config: opts.configFile }),
     ...(opts.out === undefined ? {} : { out: opts.out }),
     ...(opts.title === undefined ? {} : { title: opts.title }),
+    ...(opts.charts === undefined
+      ? {}
+      : {
+          charts:
+            opts.charts === 'none'
+              ? false
+              : { maxTrades: opts.charts === 'all' ? Number.POSITIVE_INFINITY : opts.charts },
+        }),
     onProgress: (done, total) => {
       bar.report(done, total, 'backtest');
       if (done === total) bar.stop();

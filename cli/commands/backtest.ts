@@ -9,6 +9,11 @@ const BacktestFlags = z.object({
   config: z.string().min(1, '--config needs a file path').optional(),
   out: z.string().min(1, '--out needs a directory').optional(),
   source: z.string().min(1, '--source needs a name').optional(),
+  charts: z
+    .union([z.enum(['all', 'none']), z.coerce.number().int().nonnegative()], {
+      error: '--charts takes a number of trades, all or none (e.g. --charts all)',
+    })
+    .optional(),
 });
 
 export function register(program: Command): void {
@@ -29,6 +34,10 @@ export function register(program: Command): void {
     .option('--source <name>', 'candle source when a symbol is stored from several')
     .option('--db <file>', 'candle store (DuckDB file)')
     .option('--out <dir>', 'run directory (default runs/backtest-<config hash>-<data hash>)')
+    .option(
+      '--charts <n|all|none>',
+      'signal charts pre-drawn for the report to link (~0.15 s each): the N trades that moved equity most (default 20), all, or none',
+    )
     .option('--json', 'print a machine-readable summary')
     .addHelpText(
       'after',
@@ -45,6 +54,7 @@ export function register(program: Command): void {
           ...(flags.config ? { configFile: flags.config } : {}),
           ...(flags.source ? { source: flags.source } : {}),
           ...(flags.out ? { out: flags.out } : {}),
+          ...(flags.charts === undefined ? {} : { charts: flags.charts }),
         });
         if (scope.json) process.stdout.write(`${JSON.stringify(backtestSummaryJson(outcome), null, 2)}\n`);
         else process.stdout.write(`${formatBacktestSummary(outcome)}\n`);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -48,6 +48,20 @@ describe('smc backtest', () => {
     const r = await backtestFromStore({ scope, out: join(dir, 'from') });
     expect(r.result.from).toBe(from);
     for (const t of r.result.trades) expect(t.entryTs).toBeGreaterThan(from);
+  });
+
+  it('--charts picks how many trade charts the run pre-draws (none, a count, all)', async () => {
+    const scope = parseCandleScope({ db, timeframe: '1h', json: true });
+    const none = await backtestFromStore({ scope, out: join(dir, 'charts-none'), charts: 'none' });
+    expect(existsSync(join(dir, 'charts-none', 'charts'))).toBe(false);
+    const one = await backtestFromStore({ scope, out: join(dir, 'charts-one'), charts: 1 });
+    expect(one.result.resultHash).toBe(none.result.resultHash);
+    const index = JSON.parse(readFileSync(join(dir, 'charts-one', 'charts', 'index.json'), 'utf8')) as {
+      trades: unknown[];
+      tradesWithout: number;
+    };
+    expect(index.trades).toHaveLength(1);
+    expect(index.tradesWithout).toBe(one.result.trades.length - 1);
   });
 
   it('a config that breaks a cross-field rule is refused, naming the rule', async () => {

@@ -118,7 +118,7 @@ function tradesTable(trades: readonly TradeRecord[], charts: ChartIndex | null |
       ? `First ${shown.length} of ${trades.length} trades; all are in trades.csv and trades.parquet.`
       : '',
     charts && charts.tradesWithout > 0
-      ? `${charts.tradesWithout} trade(s) have no pre-drawn chart: draw one with smc chart --run DIR --symbol S --at ENTRY.`
+      ? `${charts.tradesWithout} trade(s) have no pre-drawn chart: draw one with smc chart --run DIR --symbol S --at ENTRY, or rerun smc backtest with --charts all.`
       : '',
     charts
       ? ''
