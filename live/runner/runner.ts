@@ -16,6 +16,7 @@ import { PositionRegistry } from '../../engine/positions/registry.ts';
 import { syncWithExchange } from '../../engine/positions/sync.ts';
 import type { FsmContext, ManagedPosition } from '../../engine/positions/types.ts';
 import { strategyOfSpec } from '../../engine/research/checks/strategies.ts';
+import { requiredWarmupMs } from '../../engine/research/checks/warmup.ts';
 import { RiskManager, type RiskManagerState } from '../../engine/risk/risk-manager.ts';
 import { type SafetySnapshot, SafetySupervisor } from '../../engine/safety/supervisor.ts';
 import type { SystemState } from '../../engine/safety/types.ts';
@@ -112,10 +113,6 @@ function strategyOf(spec: StrategySpec, config: BacktestConfig): Strategy<Decisi
   return strategyOfSpec(spec, config);
 }
 
-function warmupMs(strategies: readonly Strategy<Decision<object>>[], base: Timeframe): number {
-  return Math.max(0, ...strategies.map((s) => s.warmupBars(base))) * TIMEFRAME_MS[base];
-}
-
 export class LiveRunner {
   private readonly o: LiveRunnerOptions;
   private readonly span: number;
@@ -162,7 +159,7 @@ export class LiveRunner {
       () => this.flush(),
     );
     this.cache = new CandleCache(opts.candles, opts.baseTimeframe, {
-      historyMs: warmupMs(this.strategies, opts.baseTimeframe),
+      historyMs: requiredWarmupMs(opts.config, opts.baseTimeframe),
       floorMs: opts.candleFloorMs,
       ...(opts.historyFrom === undefined ? {} : { historyFrom: opts.historyFrom }),
     });
