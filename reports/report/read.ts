@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../../data/errors.ts';
@@ -6,6 +6,7 @@ import { readChartIndex } from '../chart/run-charts.ts';
 import { readBacktestRun } from '../run-dir/read.ts';
 import { backtestReport } from './kinds/backtest.ts';
 import { compareReport, readCompareRun } from './kinds/compare.ts';
+import { readJson } from './kinds/read-util.ts';
 import { readScanRun, scanReport } from './kinds/scan.ts';
 import { readSweepRun, sweepReport } from './kinds/sweep.ts';
 import { readWalkForwardRun, walkForwardReport } from './kinds/walkforward.ts';
@@ -26,15 +27,7 @@ export function runKindOf(dir: string): RunKind {
       `${dir} is not a run directory: no result.json there (smc backtest, sweep, walkforward, compare and scan --out write one)`,
     );
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new UserError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
-  const parsed = KindSchema.safeParse(raw);
-  if (!parsed.success) throw new UserError(`${path}: ${parsed.error.issues[0]?.message ?? 'no kind field'}`);
-  return parsed.data.kind;
+  return readJson(path, KindSchema).kind;
 }
 
 /** Reads any run directory and builds its report (the kind comes from result.json). */
