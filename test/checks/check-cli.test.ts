@@ -1,13 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../../cli/commands/check.ts';
 import { bundledSampleFiles } from '../../data/io/bundled-sample.ts';
 import { importCandleFile } from '../../data/io/import-candles.ts';
 import { CandleStore } from '../../data/store/candle-store.ts';
 import type { LookaheadReport, WarmupReport } from '../../engine/research/checks/index.ts';
+import { smcInProcess } from '../kit/cli.ts';
+
+const smc = (args: string[]) => smcInProcess(register, args);
 
 /**
  * `smc check lookahead|warmup` through commander and the real candle store, on the bundled BTC 1h
@@ -16,31 +18,6 @@ import type { LookaheadReport, WarmupReport } from '../../engine/research/checks
  */
 const tmp = mkdtempSync(join(tmpdir(), 'smc-check-'));
 const db = join(tmp, 'sample.duckdb');
-
-async function smc(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const program = new Command().exitOverride();
-  register(program);
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const before = process.exitCode;
-  process.exitCode = 0;
-  try {
-    await program.parseAsync(['node', 'smc', ...args]);
-    return { code: Number(process.exitCode ?? 0), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = before;
-  }
-}
 
 beforeAll(async () => {
   const store = await CandleStore.open(db);

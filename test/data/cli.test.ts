@@ -1,25 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { smcBinary } from '../kit/cli.ts';
 
 /** The real `smc` binary end to end, against temp databases. */
-const run = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/smc.mjs');
-
-async function smc(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, SMC_DB: undefined };
-  try {
-    const r = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env, maxBuffer: 1 << 24 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const smc = (args: string[]) => smcBinary(args, { env: { SMC_DB: undefined } });
 
 const tmp = mkdtempSync(join(tmpdir(), 'smc-cli-'));
 const folder = join(tmp, 'binance-spot');

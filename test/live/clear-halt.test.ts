@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CandleSeries } from '../../data/candles/series.ts';
 import { parseBacktestConfig } from '../../engine/backtest/config.ts';
@@ -10,6 +8,7 @@ import { RecordingLogger } from '../../engine/log.ts';
 import type { HaltState } from '../../engine/safety/types.ts';
 import { statusFilePathFor } from '../../live/ops/status-file.ts';
 import { LiveStore } from '../../live/store/live-store.ts';
+import { smcBinary } from '../kit/cli.ts';
 import { sampleSeries, startReplay } from './runner-kit.ts';
 
 /**
@@ -18,9 +17,6 @@ import { sampleSeries, startReplay } from './runner-kit.ts';
  * SafetySupervisor.clearManually does, prints one confirmation line, and leaves everything else alone.
  */
 
-const exec = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/smc.mjs');
 const H = 3_600_000;
 const T0 = Date.UTC(2023, 0, 10);
 const HALT: HaltState = {
@@ -32,6 +28,7 @@ const HALT: HaltState = {
 const config = parseBacktestConfig({ backtest: { trace: 'none' } });
 let series: CandleSeries[];
 let dir: string;
+const smc = (args: string[], env: Record<string, string> = {}) => smcBinary(args, { cwd: dir, env });
 
 beforeAll(async () => {
   series = await sampleSeries(['SOL'], T0 - 24 * H, T0 + 2 * H);
@@ -54,19 +51,6 @@ async function startedState(storePath: string): Promise<string> {
     return r.runner.systemState();
   } finally {
     await r.close();
-  }
-}
-
-async function smc(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: { ...process.env, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
 

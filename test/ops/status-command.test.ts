@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { Decimal } from 'decimal.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../engine/log.ts';
@@ -13,10 +11,9 @@ import { OpsState } from '../../live/ops/ops-state.ts';
 import { buildStatusSnapshot, statusFilePathFor, writeStatusFile } from '../../live/ops/status-file.ts';
 import { formatSnapshotReport, formatStoreReport, readStoreReport } from '../../live/ops/status-report.ts';
 import { LiveStore } from '../../live/store/live-store.ts';
+import { smcBinary } from '../kit/cli.ts';
 
-const exec = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/smc.mjs');
+const smc = (args: string[]) => smcBinary(args, { env: { SMC_LIVE_STORE: undefined } });
 const T = Date.UTC(2026, 1, 8, 12);
 const d = (x: string) => new Decimal(x);
 
@@ -83,19 +80,6 @@ async function snapshot(now: number) {
     alerts: { queued: 0, sent: 7, dropped: 0, suppressed: 1, failed: 0, sinks: ['telegram'] },
     now,
   });
-}
-
-async function smc(args: string[]) {
-  try {
-    const r = await exec(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, SMC_LIVE_STORE: undefined },
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
 }
 
 describe('smc status: the live state without touching the exchange', () => {

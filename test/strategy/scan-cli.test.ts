@@ -1,63 +1,23 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../../cli/commands/scan.ts';
 import { bundledSampleFiles } from '../../data/io/bundled-sample.ts';
 import { importCandleFile } from '../../data/io/import-candles.ts';
 import { CandleStore } from '../../data/store/candle-store.ts';
 import { GATES, REASON_NAMES } from '../../strategies/smc/decision.ts';
 import type { Funnel, FunnelCounts } from '../../strategies/smc/funnel.ts';
+import { smcInProcess as runInProcess, smcBinary } from '../kit/cli.ts';
 
 /**
  * Issue 3 acceptance, through the real `smc` binary: `smc scan` on the bundled real sample prints a
  * funnel whose counts add up, and a relaxed-OTE variant yields at least as many signals as the default.
  */
-const run = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/smc.mjs');
+const smc = (args: string[]) => smcBinary(args, { env: { SMC_DB: undefined } });
+const smcInProcess = (args: string[]) => runInProcess(register, args);
 const tmp = mkdtempSync(join(tmpdir(), 'smc-scan-'));
 const db = join(tmp, 'sample.duckdb');
-
-async function smc(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, SMC_DB: undefined };
-  try {
-    const r = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env, maxBuffer: 1 << 24 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
-
-/** The scan command run inside this process (commander + the same action), capturing its output. */
-async function smcInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const program = new Command().exitOverride();
-  register(program);
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const before = process.exitCode;
-  process.exitCode = 0;
-  try {
-    await program.parseAsync(['node', 'smc', ...args]);
-    return { code: Number(process.exitCode ?? 0), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = before;
-  }
-}
 
 function addsUp(c: FunnelCounts): void {
   const rejected = GATES.reduce((n, g) => n + c.rejected[g], 0);
