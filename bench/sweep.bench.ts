@@ -124,16 +124,20 @@ async function timedSweep(
     const startSeconds = now() - t0;
     const c0 = process.cpuUsage();
     const t = now();
-    // `repeat` passes (each under its own data key, so none is served from the first): enough tasks that
-    // the last one's tail, when one worker idles, weighs little in the efficiency
-    let run = await runSweep({ configs, dataHash: 'bench', pool });
+    // `repeat` passes (each under its own data key, so none is served from the first), all submitted at
+    // once: one queue of configs × repeat tasks, so only the last task's tail (one worker idle while the
+    // other finishes) weighs in the efficiency, not a tail per pass.
+    const passes = await Promise.all(
+      Array.from({ length: repeat }, (_, k) =>
+        runSweep({ configs, dataHash: k === 0 ? 'bench' : `bench-${k}`, pool }),
+      ),
+    );
+    const run = passes[0];
     for (let k = 1; k < repeat; k++) {
-      const again = await runSweep({ configs, dataHash: `bench-${k}`, pool });
-      if (again.outcomes.some((o, i) => o?.resultHash !== run.outcomes[i]?.resultHash))
+      if (passes[k].outcomes.some((o, i) => o?.resultHash !== run.outcomes[i]?.resultHash))
         throw new Error(
           `pass ${k} of the bench sweep gave different results: the engine is not deterministic`,
         );
-      run = again;
     }
     const seconds = now() - t;
     const c = process.cpuUsage(c0);

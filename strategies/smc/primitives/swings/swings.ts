@@ -7,6 +7,7 @@ import {
   nanColumn,
   type ReferenceTable,
 } from '../types.ts';
+import { highCandidates, lowCandidates } from './window-extremes.ts';
 
 /**
  * Swing highs and lows as the reference package defines them (`swing_highs_lows(swing_length=L)`): bar i is
@@ -75,6 +76,14 @@ export class SwingColumns {
 
 const EDGES = ['none', 'first', 'last'] as const;
 
+/**
+ * Bars filtered per block, and the scratch the filters write to. Shared by every detector of the thread:
+ * `update` is synchronous and never re-entered, and a block fits the CPU caches.
+ */
+const BLOCK = 4096;
+const HIGHS = new Int32Array(BLOCK);
+const LOWS = new Int32Array(BLOCK);
+
 export class SwingDetector implements Incremental<SwingEvent> {
   /** The events as typed columns: what the other primitives read. */
   readonly columns: SwingColumns;
@@ -83,10 +92,8 @@ export class SwingDetector implements Incremental<SwingEvent> {
   processed = 0;
   private runDir = 0;
   private survivor = -1;
-  private lastRealDir = 0;
-  /** Bars before these cannot be high (low) candidates: a later bar in their window beats them. */
-  private skipHigh = 0;
-  private skipLow = 0;
+  /** The next bar to test as a candidate. */
+  private nextCandidate = 0;
   private finished = false;
   private readonly objects: SwingEvent[] = [];
 
@@ -130,63 +137,90 @@ export class SwingDetector implements Incremental<SwingEvent> {
   update(t: number): void {
     const L = this.swingLength;
     const { high, low } = this.bars;
-    let skipHigh = this.skipHigh;
-    let skipLow = this.skipLow;
-    // Bar i = b - L is a high candidate when no high of bars i-L+1 .. i+L exceeds its own (a NaN anywhere
-    // in the window fails the comparison, as NaN fails the reference's rolling max), else a low candidate
-    // likewise. The window is checked outward from i and stops at the first bar that beats it: about two
-    // comparisons per bar on market data, at most 2L-1 (L is a small constant), which on V8 beats an O(1)
-    // van Herk / monotonic-deque window (their float max/min are branchy). When bar i+d is the first on
-    // the right to beat bar i, it also beats (and is in the window of) every bar between them: those are
-    // skipped (`skipHigh`, `skipLow`).
-    for (let b = Math.max(this.processed, 3 * L - 1); b <= t; b++) {
-      const i = b - L;
-      if (i >= skipHigh) {
-        const h = high[i];
-        let ok = high[b] <= h;
-        for (let d = 1; ok && d < L; d++) {
-          if (!(high[i + d] <= h)) {
-            ok = false;
-            skipHigh = i + d;
-          } else ok = high[i - d] <= h;
-        }
-        if (ok) {
-          this.candidate(i, 1, b);
-          continue;
-        }
-      }
-      if (i >= skipLow) {
-        const l = low[i];
-        let ok = low[b] >= l;
-        for (let d = 1; ok && d < L; d++) {
-          if (!(low[i + d] >= l)) {
-            ok = false;
-            skipLow = i + d;
-          } else ok = low[i - d] >= l;
-        }
-        if (ok) this.candidate(i, -1, b);
-      }
+    // Bar i is tested once bar i+L is in (the first is 2L-1: the reference's window is complete there).
+    // Highs and lows are filtered apart in blocks (window-extremes.ts), then replayed in bar order with a
+    // high winning when a bar is both, as the reference's nested `np.where` does.
+    const last = t - L;
+    for (let from = Math.max(this.nextCandidate, 2 * L - 1); from <= last; from += BLOCK) {
+      const to = Math.min(last + 1, from + BLOCK);
+      const nh = highCandidates(high, from, to, L, HIGHS);
+      const nl = lowCandidates(low, from, to, L, LOWS);
+      this.reduceRuns(nh, nl, to);
+      this.nextCandidate = to;
     }
-    this.skipHigh = skipHigh;
-    this.skipLow = skipLow;
     this.processed = Math.max(this.processed, t + 1);
   }
 
-  /** Bar i is a candidate of type `dir` known at `knownAt` (no float arguments: they would be boxed). */
-  private candidate(i: number, dir: Dir, knownAt: number): void {
-    if (this.runDir === dir) {
-      const prev = this.survivor;
-      const moreExtreme =
-        dir === 1 ? this.bars.high[prev] < this.bars.high[i] : this.bars.low[prev] > this.bars.low[i];
-      if (!moreExtreme) return;
-      this.emit(prev, knownAt, dir, 1, 0);
-    } else if (this.runDir === 0) {
-      this.emit(0, knownAt, dir === 1 ? -1 : 1, 0, 1);
+  /**
+   * Replays a block's candidates (`HIGHS[0..nh)`, `LOWS[0..nl)`, below `end`) in bar order through the run
+   * reduction. State lives in locals and the columns are sized up front: this loop runs once per candidate
+   * (one bar in seven) and is most of what the detector costs after the filters.
+   */
+  private reduceRuns(nh: number, nl: number, end: number): void {
+    const L = this.swingLength;
+    const { high, low } = this.bars;
+    const c = this.columns;
+    let { anchor, knownAt, dir, level, revoked, edge } = c;
+    let k = c.count;
+    let runDir = this.runDir;
+    let survivor = this.survivor;
+    let a = 0;
+    let b = 0;
+    while (a < nh || b < nl) {
+      const ih = a < nh ? HIGHS[a] : end;
+      const il = b < nl ? LOWS[b] : end;
+      let i: number;
+      let d: Dir;
+      if (ih <= il) {
+        // A bar that is both is a high, as in the reference's nested `np.where`.
+        if (ih === il) b++;
+        a++;
+        i = ih;
+        d = 1;
+      } else {
+        b++;
+        i = il;
+        d = -1;
+      }
+      // At most two events per candidate: a revocation or the first-row mark, and the swing.
+      if (k + 2 > anchor.length) {
+        c.count = k;
+        c.grow();
+        ({ anchor, knownAt, dir, level, revoked, edge } = c);
+      }
+      const x = d === 1 ? high[i] : low[i];
+      if (runDir === d) {
+        const s = d === 1 ? high[survivor] : low[survivor];
+        if (!(d === 1 ? s < x : s > x)) continue;
+        anchor[k] = survivor;
+        knownAt[k] = i + L;
+        dir[k] = d;
+        level[k] = s;
+        revoked[k] = 1;
+        edge[k] = 0;
+        k++;
+      } else if (runDir === 0) {
+        anchor[k] = 0;
+        knownAt[k] = i + L;
+        dir[k] = -d;
+        level[k] = d === 1 ? low[0] : high[0];
+        revoked[k] = 0;
+        edge[k] = 1;
+        k++;
+      }
+      runDir = d;
+      survivor = i;
+      anchor[k] = i;
+      knownAt[k] = i + L;
+      dir[k] = d;
+      level[k] = x;
+      revoked[k] = 0;
+      edge[k] = 0;
+      k++;
     }
-    this.runDir = dir;
-    this.survivor = i;
-    this.lastRealDir = dir;
-    this.emit(i, knownAt, dir, 0, 0);
+    c.count = k;
+    this.runDir = runDir;
+    this.survivor = survivor;
   }
 
   /** Appends an event whose level is the anchor bar's high (dir 1) or low (dir -1). */
@@ -206,8 +240,8 @@ export class SwingDetector implements Incremental<SwingEvent> {
     if (this.finished) return;
     this.finished = true;
     const n = this.processed;
-    if (this.lastRealDir === 0 || n === 0) return;
-    this.emit(n - 1, n - 1, this.lastRealDir === 1 ? -1 : 1, 0, 2);
+    if (this.runDir === 0 || n === 0) return;
+    this.emit(n - 1, n - 1, this.runDir === 1 ? -1 : 1, 0, 2);
   }
 }
 
