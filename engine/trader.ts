@@ -23,6 +23,7 @@ import { dec, quantizeDown, ZERO } from './risk/quantize.ts';
 import type { RiskManager } from './risk/risk-manager.ts';
 import type { RiskContext, TradeCandidate } from './risk/types.ts';
 import type { SystemState } from './safety/types.ts';
+import { fixedText } from './trader/decimal-text.ts';
 import type { AccountProbe } from './trader/safety-gate.ts';
 import { type TraceMode, TraceRecorder } from './trader/trace-recorder.ts';
 import { TradeBuilder } from './trader/trade-builder.ts';
@@ -473,27 +474,54 @@ export class Trader {
     // Float sizing, like the reference frameworks: fraction × equity / close, then the exact order
     // quantity ROUND_DOWN to the step.
     const targetAbs = dec((fraction * equity) / this.market.base[sig.symbolIdx].close[sig.bar]);
-    const delta = (wantLong ? targetAbs : targetAbs.neg()).minus(current);
-    const qty = quantizeDown(delta.abs(), instrument.qtyStep);
+    let size: Decimal;
+    let side: 'buy' | 'sell';
+    if (targetAbs.isPositive() && !targetAbs.isZero()) {
+      // |±target − current| without the signed intermediate: the target itself when flat, else (current is
+      // on the other side) target + |current| — the same exact sum.
+      size = current.isZero() ? targetAbs : wantLong ? targetAbs.minus(current) : targetAbs.plus(current);
+      side = wantLong ? 'buy' : 'sell';
+    } else {
+      const delta = (wantLong ? targetAbs : targetAbs.neg()).minus(current);
+      size = delta.abs();
+      side = delta.isPositive() ? 'buy' : 'sell';
+    }
+    const qty = quantizeDown(size, instrument.qtyStep);
     if (qty.lt(instrument.minQty) || qty.isZero()) return this.outcome(sig, 'below_min_qty');
-    const side = delta.isPositive() ? 'buy' : 'sell';
     const clientId = `${strategy.id}-${symbol}-${now}`;
     const reason = current.isZero() ? 'signal' : 'signal_reverse';
-    const intent: IntentRecord = {
+    const qtyText = qty.toFixed();
+    const hooks = this.deps.hooks;
+    if (hooks?.onIntent !== undefined) {
+      const written = hooks.onIntent({
+        ts: now,
+        actionType: 'PLACE_ENTRY',
+        positionId: null,
+        symbol,
+        side,
+        qty: qtyText,
+        price: null,
+        clientId,
+        orderId: null,
+        reason,
+      });
+      if (written !== undefined) await written;
+    }
+    this.targetOrders.set(clientId, { strategyId: strategy.id, reason });
+    const targetIntent = (
+      orderId: string | null,
+    ): Omit<IntentRecord, 'actionType'> & { actionType: string } => ({
       ts: now,
-      actionType: 'PLACE_ENTRY',
+      actionType: 'TARGET_ORDER',
       positionId: null,
       symbol,
       side,
-      qty: qty.toFixed(),
+      qty: qtyText,
       price: null,
       clientId,
-      orderId: null,
+      orderId,
       reason,
-    };
-    const written = this.deps.hooks?.onIntent?.(intent);
-    if (written !== undefined) await written;
-    this.targetOrders.set(clientId, { strategyId: strategy.id, reason });
+    });
     try {
       this.brokerTouched = true;
       const order = await this.deps.broker.submitOrder({
@@ -504,11 +532,7 @@ export class Trader {
         qty,
         reduceOnly: false,
       });
-      const stored = this.recordIntent(
-        { ...intent, actionType: 'TARGET_ORDER', orderId: order.id },
-        strategy.id,
-        'ok',
-      );
+      const stored = this.recordIntent(targetIntent(order.id), strategy.id, 'ok');
       if (stored !== undefined) await stored;
       this.outcome(sig, current.isZero() ? 'entered' : 'reversed');
     } catch (err) {
@@ -518,7 +542,7 @@ export class Trader {
         { symbol, strategy: strategy.id, kind, err: err instanceof Error ? err.message : String(err) },
         'Target order refused',
       );
-      const stored = this.recordIntent({ ...intent, actionType: 'TARGET_ORDER' }, strategy.id, kind);
+      const stored = this.recordIntent(targetIntent(null), strategy.id, kind);
       if (stored !== undefined) await stored;
       this.outcome(sig, `order_rejected:${kind}`);
       if (!(err instanceof BrokerError)) throw err;
@@ -818,7 +842,7 @@ export class Trader {
       symbol: fill.symbol,
       side: fill.side,
       qty: fill.qty.toFixed(),
-      price: fill.price.toFixed(),
+      price: fixedText(fill.price),
       fee: fill.fee.toFixed(),
       liquidity: fill.liquidity,
       reduceOnly: fill.reduceOnly,

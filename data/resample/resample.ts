@@ -48,38 +48,23 @@ export function resample(base: CandleSeries, target: Timeframe, opts: ResampleOp
   const n = base.length;
   const dataEnd = opts.closedUntil ?? (n > 0 ? base.ts[n - 1] + baseStep : Number.NEGATIVE_INFINITY);
 
-  // Upper bound on buckets: one per base bar. Filled in place, then trimmed with a copy.
-  const out = allocateSeries({ ...base, timeframe: target }, n, false);
-  let m = 0;
-  let i = 0;
-  while (i < n) {
-    const bucket = Math.floor(base.ts[i] / step) * step;
-    const end = bucket + step;
-    let high = base.high[i];
-    let low = base.low[i];
-    let volume = base.volume[i];
-    const open = base.open[i];
-    let j = i + 1;
-    while (j < n && base.ts[j] < end) {
-      if (base.high[j] > high) high = base.high[j];
-      if (base.low[j] < low) low = base.low[j];
-      volume += base.volume[j];
-      j++;
-    }
-    const count = j - i;
-    const closed = end <= dataEnd;
-    if (closed && (policy === 'closed' || count === perBucket)) {
-      out.ts[m] = bucket;
-      out.open[m] = open;
-      out.high[m] = high;
-      out.low[m] = low;
-      out.close[m] = base.close[j - 1];
-      out.volume[m] = volume;
-      m++;
-    }
-    i = j;
+  const ts = base.ts;
+  const id = { ...base, timeframe: target };
+  // Buckets are at most those from the first bar's to the last bar's, and never more than the bars: the
+  // output is allocated at that bound (the bars' count if the bound does not hold, as for times out of
+  // order) and trimmed after.
+  const span = n === 0 ? 0 : Math.floor(ts[n - 1] / step) - Math.floor(ts[0] / step) + 1;
+  let bound = span >= 1 ? Math.min(n, span) : n;
+  let out = allocateSeries(id, bound, opts.shared);
+  let m = aggregate(base, out, step, policy === 'closed' ? 0 : perBucket, dataEnd);
+  if (m < 0) {
+    bound = n;
+    out = allocateSeries(id, bound, opts.shared);
+    m = aggregate(base, out, step, policy === 'closed' ? 0 : perBucket, dataEnd);
   }
-  const result = allocateSeries({ ...base, timeframe: target }, m, opts.shared);
+  if (m === bound) return out;
+  // Fewer buckets than the bound (gaps, the unclosed trailing one): trim with a copy.
+  const result = allocateSeries(id, m, opts.shared);
   result.ts.set(out.ts.subarray(0, m));
   result.open.set(out.open.subarray(0, m));
   result.high.set(out.high.subarray(0, m));
@@ -87,6 +72,57 @@ export function resample(base: CandleSeries, target: Timeframe, opts: ResampleOp
   result.close.set(out.close.subarray(0, m));
   result.volume.set(out.volume.subarray(0, m));
   return result;
+}
+
+/**
+ * Writes the emitted buckets of `base` into `out` (see {@link resample}); `fullCount` > 0 keeps only
+ * buckets with that many bars. Returns how many, or -1 when `out` has no room for them all.
+ */
+function aggregate(
+  base: CandleSeries,
+  out: CandleSeries,
+  step: number,
+  fullCount: number,
+  dataEnd: number,
+): number {
+  const { ts, open, high, low, close, volume } = base;
+  const n = base.length;
+  const oTs = out.ts;
+  const oOpen = out.open;
+  const oHigh = out.high;
+  const oLow = out.low;
+  const oClose = out.close;
+  const oVolume = out.volume;
+  const room = oTs.length;
+  let m = 0;
+  let i = 0;
+  while (i < n) {
+    const bucket = Math.floor(ts[i] / step) * step;
+    const end = bucket + step;
+    let hi = high[i];
+    let lo = low[i];
+    let vol = volume[i];
+    const first = open[i];
+    let j = i + 1;
+    while (j < n && ts[j] < end) {
+      if (high[j] > hi) hi = high[j];
+      if (low[j] < lo) lo = low[j];
+      vol += volume[j];
+      j++;
+    }
+    if (end <= dataEnd && (fullCount === 0 || j - i === fullCount)) {
+      if (m === room) return -1;
+      oTs[m] = bucket;
+      oOpen[m] = first;
+      oHigh[m] = hi;
+      oLow[m] = lo;
+      oClose[m] = close[j - 1];
+      oVolume[m] = vol;
+      m++;
+    }
+    i = j;
+  }
+  return m;
 }
 
 /**
@@ -101,11 +137,20 @@ export function lastClosedHigherIndex(base: CandleSeries, higher: CandleSeries):
   }
   const baseStep = TIMEFRAME_MS[base.timeframe];
   const step = TIMEFRAME_MS[higher.timeframe];
-  const out = new Int32Array(base.length);
+  const n = base.length;
+  const out = new Int32Array(n);
+  const bts = base.ts;
+  const hts = higher.ts;
+  const hn = higher.length;
   let k = -1;
-  for (let i = 0; i < base.length; i++) {
-    const now = base.ts[i] + baseStep;
-    while (k + 1 < higher.length && higher.ts[k + 1] + step <= now) k++;
+  // A higher bar is closed by base bar i once its close (open + step) is at most base bar i's close.
+  let nextClose = hn > 0 ? hts[0] + step : Number.POSITIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const now = bts[i] + baseStep;
+    while (nextClose <= now) {
+      k++;
+      nextClose = k + 1 < hn ? hts[k + 1] + step : Number.POSITIVE_INFINITY;
+    }
     out[i] = k;
   }
   return out;

@@ -58,36 +58,113 @@ export interface TradeExact {
 }
 
 /**
- * Exact values of records built in this thread (engine/trader/trade-builder.ts registers each record it
- * makes), so {@link tradeStats} need not parse the strings it was just given. A record that crossed a
- * worker boundary or was read from disk is not found and is parsed; one whose strings were edited since
- * no longer matches and is parsed too. The values are the same either way, so are the statistics.
+ * Trade records built in this thread by engine/trader/trade-builder.ts carry the exact values behind their
+ * money strings, so {@link tradeStats} need not parse the strings it was just given. A record that crossed
+ * a worker boundary or was read from disk is a plain object and is parsed; one whose strings were edited
+ * since no longer matches and is parsed too. The values are the same either way, so are the statistics.
+ *
+ * The values sit in a private field: invisible to JSON, structured clone, spreads and equality checks, and
+ * free to attach (a WeakMap entry or a non-enumerable property costs more than the rest of the record).
+ * The fields are declared in the order of {@link TradeRecord}, which is the order JSON writes them in.
  */
-const exactValues = new WeakMap<TradeRecord, { exact: TradeExact; strings: readonly string[] }>();
+class ExactTradeRecord implements TradeRecord {
+  strategyId: string;
+  symbol: string;
+  side: 'long' | 'short';
+  entryTs: number;
+  exitTs: number;
+  entryPrice: string;
+  exitPrice: string;
+  qty: string;
+  fees: string;
+  funding: string;
+  pnl: string;
+  netPnl: string;
+  exitReason: string;
+  readonly #exact: TradeExact;
+  // The strings the exact values were given for: a record edited since is parsed instead.
+  readonly #pnlText: string;
+  readonly #netPnlText: string;
+  readonly #feesText: string;
+  readonly #fundingText: string;
 
-/** Remembers the exact values behind `t`'s strings (each string must be that Decimal's `toFixed()`). */
-export function registerTradeExact(t: TradeRecord, exact: TradeExact): void {
-  exactValues.set(t, { exact, strings: [t.pnl, t.netPnl, t.fees, t.funding] });
+  constructor(r: TradeRecord, exact: TradeExact) {
+    this.strategyId = r.strategyId;
+    this.symbol = r.symbol;
+    this.side = r.side;
+    this.entryTs = r.entryTs;
+    this.exitTs = r.exitTs;
+    this.entryPrice = r.entryPrice;
+    this.exitPrice = r.exitPrice;
+    this.qty = r.qty;
+    this.fees = r.fees;
+    this.funding = r.funding;
+    this.pnl = r.pnl;
+    this.netPnl = r.netPnl;
+    this.exitReason = r.exitReason;
+    this.#exact = exact;
+    this.#pnlText = r.pnl;
+    this.#netPnlText = r.netPnl;
+    this.#feesText = r.fees;
+    this.#fundingText = r.funding;
+  }
+
+  static exactOf(t: TradeRecord): TradeExact | undefined {
+    if (!(#exact in t)) return undefined;
+    return t.#pnlText === t.pnl &&
+      t.#netPnlText === t.netPnl &&
+      t.#feesText === t.fees &&
+      t.#fundingText === t.funding
+      ? t.#exact
+      : undefined;
+  }
+}
+
+/**
+ * The record `r` carrying the exact values behind its strings (each string must be that Decimal's
+ * `toFixed()`): a copy of `r` with the same fields in the same order.
+ */
+export function withTradeExact(r: TradeRecord, exact: TradeExact): TradeRecord {
+  return new ExactTradeRecord(r, exact);
 }
 
 function exactOf(t: TradeRecord): TradeExact | undefined {
-  const e = exactValues.get(t);
-  if (e === undefined) return undefined;
-  const s = e.strings;
-  return s[0] === t.pnl && s[1] === t.netPnl && s[2] === t.fees && s[3] === t.funding ? e.exact : undefined;
+  return ExactTradeRecord.exactOf(t);
 }
 
-type Groups = Record<string, { count: number; wins: number; net: Decimal }>;
+interface Group {
+  count: number;
+  wins: number;
+  net: Decimal;
+}
+type Groups = Record<string, Group>;
 
-function addToGroup(groups: Groups, key: string, isWin: boolean, tNet: Decimal): void {
+const ZERO20 = new Decimal(0);
+
+/**
+ * Adds a trade's net P&L to its group. A group that holds every trade seen so far (`all`) or every closed
+ * one (`closed`, for a closed trade's exit-reason group) has summed the very same sequence from zero as
+ * that running total, so it takes the total's value instead of adding again (decimal.js values are
+ * immutable: sharing the object is sharing the value).
+ */
+function addToGroup(
+  groups: Groups,
+  key: string,
+  isWin: boolean,
+  tNet: Decimal,
+  all: { before: number; sum: Decimal },
+  closed: { before: number; sum: Decimal } | null,
+): void {
   let g = groups[key];
   if (g === undefined) {
-    g = { count: 0, wins: 0, net: new Decimal(0) };
+    g = { count: 0, wins: 0, net: ZERO20 };
     groups[key] = g;
   }
+  if (g.count === all.before) g.net = all.sum;
+  else if (closed !== null && g.count === closed.before) g.net = closed.sum;
+  else g.net = g.net.plus(tNet);
   g.count++;
   if (isWin) g.wins++;
-  g.net = g.net.plus(tNet);
 }
 
 export function tradeStats(trades: readonly TradeRecord[]): TradeStats {
@@ -104,21 +181,30 @@ export function tradeStats(trades: readonly TradeRecord[]): TradeStats {
   let holdSum = 0;
   const byExitReason: Groups = {};
   const bySymbol: Groups = {};
+  const all = { before: 0, sum: net };
+  const closedRun = { before: 0, sum: closedNet };
 
-  for (const t of trades) {
+  for (let i = 0; i < trades.length; i++) {
+    const t = trades[i];
     // The sums keep decimal.js's default 20 digits (the left operand's precision), whichever form the
     // right operand arrives in.
     const x = exactOf(t);
     const tNet = x?.netPnl ?? new Decimal(t.netPnl);
     gross = gross.plus(x?.pnl ?? t.pnl);
+    // While no open trade has come, the closed trades are every trade: both sums are one sequence.
+    const sameSequence = closed === i;
     net = net.plus(tNet);
     fees = fees.plus(x?.fees ?? t.fees);
-    funding = funding.plus(x?.funding ?? t.funding);
+    // Adding zero to a sum already rounded to the precision returns the same value: skip it (funding is
+    // zero in most backtests).
+    const f = x?.funding ?? new Decimal(t.funding);
+    if (!f.isZero()) funding = funding.plus(f);
     const isOpen = t.exitReason === OPEN_EXIT_REASON;
     const isWin = !isOpen && tNet.gt(0);
+    all.sum = net;
     if (!isOpen) {
       closed++;
-      closedNet = closedNet.plus(tNet);
+      closedNet = sameSequence ? net : closedNet.plus(tNet);
       holdSum += t.exitTs - t.entryTs;
       if (isWin) {
         wins++;
@@ -127,9 +213,12 @@ export function tradeStats(trades: readonly TradeRecord[]): TradeStats {
         losses++;
         lossSum = lossSum.plus(tNet);
       }
+      closedRun.sum = closedNet;
     }
-    addToGroup(byExitReason, t.exitReason, isWin, tNet);
-    addToGroup(bySymbol, t.symbol, isWin, tNet);
+    addToGroup(byExitReason, t.exitReason, isWin, tNet, all, isOpen ? null : closedRun);
+    addToGroup(bySymbol, t.symbol, isWin, tNet, all, null);
+    all.before = i + 1;
+    closedRun.before = closed;
   }
 
   const finish = (groups: Groups) =>

@@ -78,6 +78,64 @@ export interface AuctionConfig {
   readonly partialCloseCooldownSeconds: number;
 }
 
+/** The margin budget, what the incumbents (or the account) commit of it, and what is left. */
+function budgetOf(
+  input: AuctionInput,
+  maxMarginUtil: number,
+): { budget: Decimal; committed: Decimal; remaining: Decimal } {
+  const budget = dmax(ZERO, dec(input.equity).mul(maxMarginUtil));
+  let incumbentMargin = ZERO;
+  for (const p of input.incumbents) incumbentMargin = incumbentMargin.plus(p.margin);
+  const committed = dmax(dec(input.marginUsed), incumbentMargin);
+  return { budget, committed, remaining: dmax(ZERO, budget.minus(committed)) };
+}
+
+/** The result of an auction without bids: its budget figures are worked out when first read. */
+class IdleAuction implements AuctionResult {
+  readonly winners: readonly AuctionAward[] = [];
+  readonly losers: readonly AuctionLoss[] = [];
+  readonly incumbents: readonly AuctionIncumbent[];
+  private readonly input: AuctionInput;
+  private readonly maxMarginUtil: number;
+  private figures: { budget: Decimal; committed: Decimal; remaining: Decimal } | undefined;
+
+  constructor(input: AuctionInput, maxMarginUtil: number) {
+    this.input = input;
+    this.maxMarginUtil = maxMarginUtil;
+    this.incumbents = input.incumbents;
+  }
+
+  private get computed(): { budget: Decimal; committed: Decimal; remaining: Decimal } {
+    this.figures ??= budgetOf(this.input, this.maxMarginUtil);
+    return this.figures;
+  }
+
+  get budget(): Decimal {
+    return this.computed.budget;
+  }
+
+  get committed(): Decimal {
+    return this.computed.committed;
+  }
+
+  get remaining(): Decimal {
+    return this.computed.remaining;
+  }
+
+  /** The plain result (a logger or JSON sees the figures, which live on the prototype as getters). */
+  toJSON(): AuctionResult {
+    const { budget, committed, remaining } = this.computed;
+    return {
+      budget,
+      committed,
+      remaining,
+      winners: this.winners,
+      losers: this.losers,
+      incumbents: this.incumbents,
+    };
+  }
+}
+
 /** Score descending, then symbol: the same order on every machine. */
 function byScore(a: AuctionBid, b: AuctionBid): number {
   return b.score - a.score || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0);
@@ -110,11 +168,14 @@ export class AuctionAllocator {
   }
 
   allocate(input: AuctionInput): AuctionResult {
-    const budget = dmax(ZERO, dec(input.equity).mul(this.cfg.maxMarginUtil));
-    let incumbentMargin = ZERO;
-    for (const p of input.incumbents) incumbentMargin = incumbentMargin.plus(p.margin);
-    const committed = dmax(dec(input.marginUsed), incumbentMargin);
-    let remaining = dmax(ZERO, budget.minus(committed));
+    // Nothing to allocate and nothing to log: most ticks with signals get here with every signal refused
+    // before the auction (system degraded, position exists), and nobody reads the budget figures then.
+    if (input.bids.length === 0 && this.logger === silentLogger) {
+      return new IdleAuction(input, this.cfg.maxMarginUtil);
+    }
+    const figures = budgetOf(input, this.cfg.maxMarginUtil);
+    const { budget, committed } = figures;
+    let remaining = figures.remaining;
 
     const held = new Set(input.incumbents.map((p) => p.symbol));
     const winners: AuctionAward[] = [];

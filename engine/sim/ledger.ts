@@ -46,6 +46,12 @@ export class Ledger {
   /** Bumped by every booking (fill, funding): float figures derived from the ledger alone stay valid while it stands. */
   revision = 0;
   private readonly bySymbol = new Map<SymbolId, LedgerPosition>();
+  /**
+   * The one slot every booking so far went to (undefined before the first, null once a second slot has
+   * booked). While it stands, that slot's realised P&L, fees and funding have summed the same sequence
+   * from zero as the account's, so they share the account's values instead of adding them again.
+   */
+  private sole: LedgerPosition | null | undefined = undefined;
   /** Positions with a non-zero quantity, in the order they were opened. */
   readonly open: LedgerPosition[] = [];
 
@@ -130,14 +136,15 @@ export class Ledger {
     p.qty = after;
     // The float shadow moves by the fill; exact zero when flat so "has a position" checks never drift.
     p.qtyF = after.isZero() ? 0 : buy ? p.qtyF + qtyF : p.qtyF - qtyF;
+    const alone = this.bookingOn(p);
     if (!realised.isZero()) {
-      p.realisedPnl = p.realisedPnl.plus(realised);
       this.realisedPnl = this.realisedPnl.plus(realised);
+      p.realisedPnl = alone ? this.realisedPnl : p.realisedPnl.plus(realised);
       this.balance = this.balance.plus(realised);
     }
     if (!fee.isZero()) {
-      p.fees = p.fees.plus(fee);
       this.fees = this.fees.plus(fee);
+      p.fees = alone ? this.fees : p.fees.plus(fee);
       this.balance = this.balance.minus(fee);
     }
     this.balanceF = toNumberExact(this.balance);
@@ -149,10 +156,18 @@ export class Ledger {
   applyFunding(symbol: SymbolId, amount: Decimal): void {
     const p = this.slotOf(symbol);
     this.revision++;
-    p.fundingPaid = p.fundingPaid.minus(amount);
+    const alone = this.bookingOn(p);
     this.fundingPaid = this.fundingPaid.minus(amount);
+    p.fundingPaid = alone ? this.fundingPaid : p.fundingPaid.minus(amount);
     this.balance = this.balance.plus(amount);
     this.balanceF = toNumberExact(this.balance);
+  }
+
+  /** Notes a booking on `p`; true while every booking so far was on `p` (see {@link sole}). */
+  private bookingOn(p: LedgerPosition): boolean {
+    if (this.sole === undefined) this.sole = p;
+    else if (this.sole !== p) this.sole = null;
+    return this.sole === p;
   }
 
   private trackOpen(p: LedgerPosition, before: Decimal): void {

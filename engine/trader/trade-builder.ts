@@ -1,8 +1,10 @@
 import type { Decimal } from 'decimal.js';
 import type { Fill, Symbol as SymbolId } from '../broker.ts';
 import type { TradeRecord } from '../metrics/trade-record.ts';
-import { OPEN_EXIT_REASON, registerTradeExact } from '../metrics/trade-stats.ts';
+import { OPEN_EXIT_REASON, withTradeExact } from '../metrics/trade-stats.ts';
 import { dec, ZERO } from '../risk/quantize.ts';
+import { fixedText } from './decimal-text.ts';
+import { FeeSplitter } from './fee-split.ts';
 
 /**
  * Decimal places of a position's running average entry price. The same convention as the simulator's
@@ -64,6 +66,7 @@ export class TradeBuilder {
   readonly closed: TradeRecord[] = [];
   /** Funding booked while no trade of the symbol was open (should stay zero; reported, not hidden). */
   unattributedFunding: Decimal = ZERO;
+  private readonly feeSplit = new FeeSplitter();
 
   /** The signed quantity the builder believes is held in `symbol`. */
   positionQty(symbol: SymbolId): Decimal {
@@ -110,10 +113,12 @@ export class TradeBuilder {
       return;
     }
     const held = t.qty.abs();
-    const closing = held.lt(qty) ? held : qty;
+    // −1: the fill flips the position, 0: closes it, 1: reduces it.
+    const order = held.cmp(qty);
+    const closing = order < 0 ? held : qty;
     let realised = closing.mul(price.minus(t.avgEntry));
     if (t.qty.isNegative()) realised = realised.neg();
-    const closingFee = closing.eq(qty) ? fee : fee.mul(closing).div(qty);
+    const closingFee = order >= 0 ? fee : this.feeSplit.split(fee, closing, qty, price, fill.liquidity);
     t.pnl = add(t.pnl, realised);
     t.fees = t.fees.plus(closingFee);
     // The first exit's notional is exitQty × soleExitPrice: computed only if a second exit comes.
@@ -121,22 +126,24 @@ export class TradeBuilder {
     t.exitQty = add(t.exitQty, closing);
     t.exitFills++;
     t.soleExitPrice = t.exitFills === 1 ? price : null;
-    t.qty = t.qty.plus(signed);
-    if (t.qty.isZero() || t.qty.isNegative() !== (t.side === 'short')) {
-      this.closed.push(this.record(t, fill.ts, price, reason));
-      this.open.delete(fill.symbol);
-      if (!t.qty.isZero()) {
-        const rest = qty.minus(closing);
-        t = this.start(
-          fill,
-          strategyId,
-          fill.side === 'buy' ? rest : rest.neg(),
-          price,
-          rest,
-          fee.minus(closingFee),
-        );
-        this.open.set(fill.symbol, t);
-      }
+    if (order > 0) {
+      t.qty = t.qty.plus(signed);
+      return;
+    }
+    // Closed (the position is back to zero) or flipped (the rest of the fill opens the next trade).
+    this.closed.push(this.record(t, fill.ts, price, reason));
+    this.open.delete(fill.symbol);
+    if (order < 0) {
+      const rest = qty.minus(closing);
+      t = this.start(
+        fill,
+        strategyId,
+        fill.side === 'buy' ? rest : rest.neg(),
+        price,
+        rest,
+        fee.minus(closingFee),
+      );
+      this.open.set(fill.symbol, t);
     }
   }
 
@@ -212,24 +219,25 @@ export class TradeBuilder {
     const entryPrice = t.soleEntryPrice ?? entryNotionalOf(t).div(t.entryQty).toDecimalPlaces(AVG_ENTRY_DP);
     // Subtracting a zero funding would return the same digits: skip it.
     const netPnl = t.funding.isZero() ? t.pnl.minus(t.fees) : t.pnl.minus(t.fees).minus(t.funding);
-    const rec: TradeRecord = {
-      strategyId: t.strategyId,
-      symbol: t.symbol,
-      side: t.side,
-      entryTs: t.entryTs,
-      exitTs,
-      entryPrice: entryPrice.toFixed(),
-      exitPrice: exitPrice.toFixed(),
-      qty: t.maxQty.toFixed(),
-      fees: t.fees.toFixed(),
-      funding: t.funding.toFixed(),
-      pnl: t.pnl.toFixed(),
-      netPnl: netPnl.toFixed(),
-      exitReason: reason,
-    };
-    // The metrics sum these values: handing them over saves parsing the strings back.
-    registerTradeExact(rec, { pnl: t.pnl, netPnl, fees: t.fees, funding: t.funding });
-    return rec;
+    // The metrics sum the exact values: handing them over with the record saves parsing the strings back.
+    return withTradeExact(
+      {
+        strategyId: t.strategyId,
+        symbol: t.symbol,
+        side: t.side,
+        entryTs: t.entryTs,
+        exitTs,
+        entryPrice: fixedText(entryPrice),
+        exitPrice: fixedText(exitPrice),
+        qty: t.maxQty.toFixed(),
+        fees: t.fees.toFixed(),
+        funding: t.funding.toFixed(),
+        pnl: t.pnl.toFixed(),
+        netPnl: netPnl.toFixed(),
+        exitReason: reason,
+      },
+      { pnl: t.pnl, netPnl, fees: t.fees, funding: t.funding },
+    );
   }
 }
 

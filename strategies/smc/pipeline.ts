@@ -27,8 +27,26 @@ import { describeScratch, SMC_STRATEGY_ID } from './describe.ts';
 import { GateScratch, SmcEvaluator, type SmcView, type StructureColumns } from './evaluate.ts';
 import { countFunnel, type FunnelCounts } from './funnel.ts';
 
-/** Makes the structure event source of one timeframe (default: the SMC primitives). */
-export type StructureSourceFactory = (timeframe: Timeframe, swingLength: number) => StructureSource;
+/**
+ * Makes the structure event source of one timeframe (default: the SMC primitives). `opts.zones` false
+ * says no gate reads that timeframe's zones, so a source may skip them (reporting none).
+ */
+export type StructureSourceFactory = (
+  timeframe: Timeframe,
+  swingLength: number,
+  opts?: { readonly zones?: boolean },
+) => StructureSource;
+
+/**
+ * Whether any gate reads the zones (order blocks, fair value gaps) of structure timeframe `tf`: only the
+ * structure a setup stands on scores them — the decision timeframe, and 1H when it may stand in for a
+ * 4H decision timeframe (`accept_1h_fallback`). The other timeframe is read for its breaks only
+ * (higher-timeframe alignment), so its zones need not be built.
+ */
+export function structureZonesRead(tf: '4h' | '1h', config: StrategyConfig): boolean {
+  const decision = config.structure.timeframe;
+  return tf === decision || (tf === '1h' && decision === '4h' && config.structure.accept_1h_fallback);
+}
 
 export interface SmcStrategyOptions {
   /** Replaces the primitives' structure events (tests script breaks by hand with it). */
@@ -91,6 +109,12 @@ function structureColumns(f: StructureFeature, ts: Float64Array): StructureColum
     fvgBearLow: f.fvgBearLow.data,
     fvgBearHigh: f.fvgBearHigh.data,
   };
+}
+
+function identityMap(n: number): Int32Array {
+  const m = new Int32Array(n);
+  for (let i = 0; i < n; i++) m[i] = i;
+  return m;
 }
 
 function buildAll<F extends TimeframeFeature>(feature: F, bars: CandleSeries): F {
@@ -215,9 +239,26 @@ export class SmcStrategy implements Strategy<SmcDecision> {
     );
     const swing = cfg.structure.swing_length;
     const structure = (tf: '4h' | '1h', bars: CandleSeries) => {
-      const make = () => buildAll(new StructureFeature(tf, this.sourceFactory(tf, swing), bars.length), bars);
+      const zones = structureZonesRead(tf, cfg);
+      const make = () =>
+        buildAll(
+          new StructureFeature(
+            tf,
+            this.sourceFactory(tf, swing, { zones }),
+            bars.length,
+            // a custom source may report zones anyway: then they are kept
+            { zones: zones || this.customSource },
+          ),
+          bars,
+        );
       // a custom source (tests) is not part of the cache key, so its features are never cached
-      return this.customSource ? make() : this.cached(bars, `structure:${swing}`, make);
+      if (this.customSource) return make();
+      const withZones = `structure:${swing}`;
+      if (zones) return this.cached(bars, withZones, make);
+      // without zones, the same feature with zones serves as well (its break columns are the same)
+      return (
+        this.cache?.peek<StructureFeature>(bars, withZones) ?? this.cached(bars, `${withZones}:breaks`, make)
+      );
     };
     const s4 = structure('4h', bars4h);
     const s1 = structure('1h', bars1h);
@@ -226,7 +267,8 @@ export class SmcStrategy implements Strategy<SmcDecision> {
     const map = (higher: CandleSeries): Int32Array => {
       let m = maps.get(higher.close);
       if (m === undefined) {
-        m = lastClosedHigherIndex(baseBars, higher);
+        // the base itself (1H structure on a 1H base): bar i is the last one closed at its own close
+        m = higher === baseBars ? identityMap(baseBars.length) : lastClosedHigherIndex(baseBars, higher);
         maps.set(higher.close, m);
       }
       return m;
@@ -466,7 +508,8 @@ export class SmcStepper {
   }
 
   private makeStructure(tf: '4h' | '1h'): StructureFeature {
-    return new StructureFeature(tf, this.sourceFactory(tf, this.config.structure.swing_length));
+    const zones = structureZonesRead(tf, this.config);
+    return new StructureFeature(tf, this.sourceFactory(tf, this.config.structure.swing_length, { zones }));
   }
 
   private buffer(tf: Timeframe): BarBuffer {

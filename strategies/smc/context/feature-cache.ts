@@ -11,6 +11,11 @@ export class FeatureCache {
   hits = 0;
   misses = 0;
 
+  /** The entry if there is one (not counted as a hit or a miss), without making it. */
+  peek<T>(series: CandleSeries, key: string): T | undefined {
+    return this.bySeries.get(series.close)?.get(key) as T | undefined;
+  }
+
   get<T>(series: CandleSeries, key: string, make: () => T): T {
     let entries = this.bySeries.get(series.close);
     if (entries === undefined) {

@@ -79,6 +79,11 @@ export interface StructureSource {
    */
   activeZone(kind: 'ob' | 'fvg', dir: 1 | -1, out: Float64Array): void;
   /**
+   * Optional: all four zones at once into `out[0..8)` — ob bullish [bottom, top], ob bearish, fvg bullish,
+   * fvg bearish — the same values as four {@link activeZone} calls.
+   */
+  activeZonesInto?(out: Float64Array): void;
+  /**
    * Optional batch form: feeds bars from the next unfed one through `to`. For each bar j at which events
    * came, in order, it reports the same breaks as {@link closeBar} would, then calls
    * `afterEvents(j, zonesChanged)` (zones read there are those after bar j). Bars without events are
@@ -91,6 +96,8 @@ export interface StructureSource {
     afterEvents: (j: number, zonesChanged: boolean) => void,
   ): void;
 }
+
+function noZoneEvents(): void {}
 
 /**
  * Structure leg per bar plus the latest active order block and fair value gap per direction (score
@@ -108,24 +115,37 @@ export class StructureFeature implements TimeframeFeature {
   readonly fvgBearLow: Float64Column;
   readonly fvgBearHigh: Float64Column;
   private readonly source: StructureSource;
+  private readonly zones: boolean;
   private readonly zone = new Float64Array(2);
   private bars: OhlcView | null = null;
   private readonly onBreak = (ev: StructureBreak): void => {
     if (this.bars !== null) this.leg.onBreak(ev, this.bars);
   };
 
-  constructor(timeframe: Timeframe, source: StructureSource, capacity?: number) {
+  /**
+   * @param opts.zones false when no reader needs the zone columns and the source tracks none (see
+   * createPrimitiveStructureSource): every zone row is then NaN (none active), and the batch path keeps
+   * one NaN column for all eight instead of writing each.
+   */
+  constructor(
+    timeframe: Timeframe,
+    source: StructureSource,
+    capacity?: number,
+    opts: { readonly zones?: boolean } = {},
+  ) {
     this.timeframe = timeframe;
     this.source = source;
+    this.zones = opts.zones ?? true;
     this.leg = new StructureLegTracker(capacity);
-    this.obBullLow = new Float64Column(capacity);
-    this.obBullHigh = new Float64Column(capacity);
-    this.obBearLow = new Float64Column(capacity);
-    this.obBearHigh = new Float64Column(capacity);
-    this.fvgBullLow = new Float64Column(capacity);
-    this.fvgBullHigh = new Float64Column(capacity);
-    this.fvgBearLow = new Float64Column(capacity);
-    this.fvgBearHigh = new Float64Column(capacity);
+    const zoneCapacity = this.zones ? capacity : 1;
+    this.obBullLow = new Float64Column(zoneCapacity);
+    this.obBullHigh = new Float64Column(zoneCapacity);
+    this.obBearLow = new Float64Column(zoneCapacity);
+    this.obBearHigh = new Float64Column(zoneCapacity);
+    this.fvgBullLow = new Float64Column(zoneCapacity);
+    this.fvgBullHigh = new Float64Column(zoneCapacity);
+    this.fvgBearLow = new Float64Column(zoneCapacity);
+    this.fvgBearHigh = new Float64Column(zoneCapacity);
   }
 
   get length(): number {
@@ -149,38 +169,34 @@ export class StructureFeature implements TimeframeFeature {
       for (let j = this.length; j <= to; j++) this.closeBar(bars, j);
       return;
     }
-    // Events first (breaks, and the zones after each bar that changed them), then the rows in one pass:
-    // between event bars the zones repeat and the leg only steps its extreme and invalidation.
+    // Events first (breaks, and the zones after each bar that changed them), then the rows: between event
+    // bars the zones repeat and the leg only steps its extreme and invalidation.
     const breaks: StructureBreak[] = [];
-    const zoneAt: number[] = [];
-    const zoneValues: number[] = [];
-    const out = this.zone;
-    const readZones = () => {
-      source.activeZone('ob', 1, out);
-      zoneValues.push(out[0], out[1]);
-      source.activeZone('ob', -1, out);
-      zoneValues.push(out[0], out[1]);
-      source.activeZone('fvg', 1, out);
-      zoneValues.push(out[0], out[1]);
-      source.activeZone('fvg', -1, out);
-      zoneValues.push(out[0], out[1]);
-    };
     const from = this.length;
-    zoneAt.push(from);
-    readZones();
-    source.closeBars(
-      bars,
-      to,
-      (ev) => breaks.push(ev),
-      (j, zonesChanged) => {
-        if (!zonesChanged) return;
-        zoneAt.push(j);
-        readZones();
-      },
-    );
+    const cols = this.zoneCols;
+    if (!this.zones) {
+      source.closeBars(bars, to, (ev) => breaks.push(ev), noZoneEvents);
+      this.leg.closeThrough(to, bars, breaks);
+      // every zone row is NaN, before this batch as in it: one shared column
+      const none = new Float64Array(to + 1).fill(Number.NaN);
+      for (const col of cols) {
+        col.data = none;
+        col.length = to + 1;
+      }
+      return;
+    }
+    for (const col of cols) col.reserve(to + 1);
+    this.fillFrom = from;
+    this.readZones();
+    source.closeBars(bars, to, (ev) => breaks.push(ev), this.onZoneEvents);
+    this.fillZones(to + 1);
     this.leg.closeThrough(to, bars, breaks);
-    // One pass over the rows: zoneAt[c] starts a run of rows holding zoneValues[8c .. 8c+7].
-    const cols = [
+    for (const col of cols) col.length = to + 1;
+  }
+
+  /** Zone columns in the order of {@link zoneNow}: ob bull low/high, ob bear, fvg bull, fvg bear. */
+  private get zoneCols(): Float64Column[] {
+    return [
       this.obBullLow,
       this.obBullHigh,
       this.obBearLow,
@@ -190,33 +206,64 @@ export class StructureFeature implements TimeframeFeature {
       this.fvgBearLow,
       this.fvgBearHigh,
     ];
-    for (const col of cols) col.reserve(to + 1);
-    const [a0, a1, a2, a3, a4, a5, a6, a7] = cols.map((col) => col.data);
-    let v0 = 0;
-    let v1 = 0;
-    let v2 = 0;
-    let v3 = 0;
-    let v4 = 0;
-    let v5 = 0;
-    let v6 = 0;
-    let v7 = 0;
-    let c = 0;
-    let next = zoneAt[0];
-    for (let j = from; j <= to; j++) {
-      // (`while`: the first bar may have two entries, the state before the batch and after its events.)
-      while (j === next) {
-        const o = c * 8;
-        v0 = zoneValues[o];
-        v1 = zoneValues[o + 1];
-        v2 = zoneValues[o + 2];
-        v3 = zoneValues[o + 3];
-        v4 = zoneValues[o + 4];
-        v5 = zoneValues[o + 5];
-        v6 = zoneValues[o + 6];
-        v7 = zoneValues[o + 7];
-        c++;
-        next = c < zoneAt.length ? zoneAt[c] : -1;
-      }
+  }
+
+  /** The source's active zones now (see {@link zoneCols}), while a batch is written. */
+  private readonly zoneNow = new Float64Array(8);
+  /** First row of the batch not written yet. */
+  private fillFrom = 0;
+  private readonly onZoneEvents = (j: number, zonesChanged: boolean): void => {
+    if (!zonesChanged) return;
+    // rows before j hold the zones as they were before bar j's events
+    this.fillZones(j);
+    this.readZones();
+  };
+
+  private readZones(): void {
+    const out = this.zone;
+    const now = this.zoneNow;
+    const source = this.source;
+    if (source.activeZonesInto !== undefined) {
+      source.activeZonesInto(now);
+      return;
+    }
+    source.activeZone('ob', 1, out);
+    now[0] = out[0];
+    now[1] = out[1];
+    source.activeZone('ob', -1, out);
+    now[2] = out[0];
+    now[3] = out[1];
+    source.activeZone('fvg', 1, out);
+    now[4] = out[0];
+    now[5] = out[1];
+    source.activeZone('fvg', -1, out);
+    now[6] = out[0];
+    now[7] = out[1];
+  }
+
+  /** Writes the current zones into rows [fillFrom, end) (columns already reserved). */
+  private fillZones(end: number): void {
+    const start = this.fillFrom;
+    if (end <= start) return;
+    const now = this.zoneNow;
+    // (Runs are a few rows long: a plain loop beats eight fill() calls.)
+    const a0 = this.obBullLow.data;
+    const a1 = this.obBullHigh.data;
+    const a2 = this.obBearLow.data;
+    const a3 = this.obBearHigh.data;
+    const a4 = this.fvgBullLow.data;
+    const a5 = this.fvgBullHigh.data;
+    const a6 = this.fvgBearLow.data;
+    const a7 = this.fvgBearHigh.data;
+    const v0 = now[0];
+    const v1 = now[1];
+    const v2 = now[2];
+    const v3 = now[3];
+    const v4 = now[4];
+    const v5 = now[5];
+    const v6 = now[6];
+    const v7 = now[7];
+    for (let j = start; j < end; j++) {
       a0[j] = v0;
       a1[j] = v1;
       a2[j] = v2;
@@ -226,7 +273,7 @@ export class StructureFeature implements TimeframeFeature {
       a6[j] = v6;
       a7[j] = v7;
     }
-    for (const col of cols) col.length = to + 1;
+    this.fillFrom = end;
   }
 
   private pushZone(kind: 'ob' | 'fvg', dir: 1 | -1, lowCol: Float64Column, highCol: Float64Column): void {

@@ -1,9 +1,35 @@
 import type { Timeframe } from '../../../data/timeframes.ts';
-import { BosChochDetector, FvgDetector, OrderBlockDetector, SwingDetector } from '../primitives/index.ts';
+import {
+  BosChochDetector,
+  FVG_GAP,
+  FvgColumns,
+  FvgDetector,
+  OrderBlockDetector,
+  SwingDetector,
+} from '../primitives/index.ts';
 import type { Bars } from '../primitives/types.ts';
 import { ActiveZones } from './active-zones.ts';
 import type { StructureSource } from './features.ts';
 import type { StructureBreak } from './structure-leg.ts';
+
+/** The detectors of one source; the zone detectors are absent when the source tracks no zones. */
+interface Detectors {
+  readonly bos: BosChochDetector;
+  readonly ob: OrderBlockDetector | undefined;
+  readonly fvg: FvgDetector | undefined;
+}
+
+/** Options of {@link createPrimitiveStructureSource}. */
+export interface PrimitiveSourceOptions {
+  /**
+   * Track the zones (order blocks, fair value gaps; default true). Off, only the breaks are computed and
+   * every zone reads as none: for a timeframe whose zones no gate reads.
+   */
+  readonly zones?: boolean;
+}
+
+const NO_EVENTS: readonly never[] = [];
+const NO_GAPS = new FvgColumns(0);
 
 /**
  * Structure events of one timeframe from the SMC primitives (strategies/smc/primitives/README.md):
@@ -22,31 +48,39 @@ import type { StructureBreak } from './structure-leg.ts';
  */
 class PrimitiveStructureSource implements StructureSource {
   private readonly swingLength: number;
-  private detectors: { bos: BosChochDetector; ob: OrderBlockDetector; fvg: FvgDetector } | undefined;
+  private readonly zones: boolean;
+  private detectors: Detectors | undefined;
   private bound: Bars | undefined;
   private bosCursor = 0;
   private obCursor = 0;
   private fvgCursor = 0;
-  private readonly obBull = new ActiveZones();
-  private readonly obBear = new ActiveZones();
-  private readonly fvgBull = new ActiveZones();
-  private readonly fvgBear = new ActiveZones();
+  // Sized for the bars when first fed (see bind): a table per anchor bar.
+  private obBull = new ActiveZones();
+  private obBear = new ActiveZones();
+  private fvgBull = new ActiveZones();
+  private fvgBear = new ActiveZones();
 
-  constructor(swingLength: number) {
+  constructor(swingLength: number, zones: boolean) {
     this.swingLength = swingLength;
+    this.zones = zones;
   }
 
-  private bind(bars: Bars): { bos: BosChochDetector; ob: OrderBlockDetector; fvg: FvgDetector } {
+  private bind(bars: Bars): Detectors {
     let det = this.detectors;
     if (det === undefined) {
       const swings = new SwingDetector(bars, { swingLength: this.swingLength });
       det = {
         bos: new BosChochDetector(bars, swings, { closeBreak: true }),
-        ob: new OrderBlockDetector(bars, swings, { closeMitigation: false }),
-        fvg: new FvgDetector(bars, { joinConsecutive: false }),
+        ob: this.zones ? new OrderBlockDetector(bars, swings, { closeMitigation: false }) : undefined,
+        fvg: this.zones ? new FvgDetector(bars, { joinConsecutive: false }) : undefined,
       };
       this.detectors = det;
       this.bound = bars;
+      // nothing is active before the first bar: start the zone tables at the series' size
+      this.obBull = new ActiveZones(bars.length);
+      this.obBear = new ActiveZones(bars.length);
+      this.fvgBull = new ActiveZones(bars.length);
+      this.fvgBear = new ActiveZones(bars.length);
     } else if (this.bound !== bars) {
       throw new Error('a structure source was fed two different bar series: create one per series');
     }
@@ -56,8 +90,8 @@ class PrimitiveStructureSource implements StructureSource {
   closeBar(bars: Bars, j: number, onBreak: (ev: StructureBreak) => void): void {
     const det = this.bind(bars);
     det.bos.update(j);
-    det.ob.update(j);
-    det.fvg.update(j);
+    det.ob?.update(j);
+    det.fvg?.update(j);
     this.consume(det, Number.POSITIVE_INFINITY, onBreak);
   }
 
@@ -74,27 +108,68 @@ class PrimitiveStructureSource implements StructureSource {
   ): void {
     const det = this.bind(bars);
     det.bos.update(to);
-    det.ob.update(to);
-    det.fvg.update(to);
+    det.ob?.update(to);
+    det.fvg?.update(to);
     const breaks = det.bos.events;
-    const obs = det.ob.events;
-    const gaps = det.fvg.events;
-    for (;;) {
-      let j = Number.POSITIVE_INFINITY;
-      if (this.bosCursor < breaks.length) j = breaks[this.bosCursor].knownAt;
-      if (this.obCursor < obs.length && obs[this.obCursor].knownAt < j) j = obs[this.obCursor].knownAt;
-      if (this.fvgCursor < gaps.length && gaps[this.fvgCursor].knownAt < j) j = gaps[this.fvgCursor].knownAt;
-      if (!(j <= to)) return;
-      afterEvents(j, this.consume(det, j, onBreak));
+    const obs = det.ob?.events ?? NO_EVENTS;
+    const gaps = det.fvg?.columns ?? NO_GAPS;
+    // The same steps as consume() per event bar, with the cursors and each stream's next knownAt in locals.
+    const INF = Number.POSITIVE_INFINITY;
+    let bc = this.bosCursor;
+    let oc = this.obCursor;
+    let fc = this.fvgCursor;
+    let nb = bc < breaks.length ? breaks[bc].knownAt : INF;
+    let no = oc < obs.length ? obs[oc].knownAt : INF;
+    const nGaps = gaps.count;
+    const gapKnownAt = gaps.knownAt;
+    let nf = fc < nGaps ? gapKnownAt[fc] : INF;
+    try {
+      for (;;) {
+        let j = Math.min(nb, no);
+        if (nf < j) j = nf;
+        if (!(j <= to)) return;
+        while (nb <= j) {
+          const e = breaks[bc++];
+          nb = bc < breaks.length ? breaks[bc].knownAt : INF;
+          if (e.type !== 'structure') continue;
+          onBreak({
+            dir: e.dir,
+            kind: e.kind,
+            level: e.level,
+            anchor: e.anchor,
+            brokenIndex: e.brokenIndex,
+            knownAt: e.knownAt,
+          });
+        }
+        const changed = no <= j || nf <= j;
+        while (no <= j) {
+          const e = obs[oc++];
+          no = oc < obs.length ? obs[oc].knownAt : INF;
+          const side = e.dir === 1 ? this.obBull : this.obBear;
+          if (e.type === 'ob') side.set(e.anchor, e.bottom, e.top);
+          else side.remove(e.anchor);
+        }
+        while (nf <= j) {
+          const k = fc++;
+          nf = fc < nGaps ? gapKnownAt[fc] : INF;
+          const side = gaps.dir[k] === 1 ? this.fvgBull : this.fvgBear;
+          if (gaps.type[k] === FVG_GAP) side.set(gaps.anchor[k], gaps.bottom[k], gaps.top[k]);
+          else side.remove(gaps.anchor[k]);
+        }
+        this.bosCursor = bc;
+        this.obCursor = oc;
+        this.fvgCursor = fc;
+        afterEvents(j, changed);
+      }
+    } finally {
+      this.bosCursor = bc;
+      this.obCursor = oc;
+      this.fvgCursor = fc;
     }
   }
 
   /** Applies the detectors' unread events known at or before bar `upTo`; true when a zone changed. */
-  private consume(
-    det: { bos: BosChochDetector; ob: OrderBlockDetector; fvg: FvgDetector },
-    upTo: number,
-    onBreak: (ev: StructureBreak) => void,
-  ): boolean {
+  private consume(det: Detectors, upTo: number, onBreak: (ev: StructureBreak) => void): boolean {
     const breaks = det.bos.events;
     while (this.bosCursor < breaks.length && breaks[this.bosCursor].knownAt <= upTo) {
       const e = breaks[this.bosCursor++];
@@ -108,7 +183,7 @@ class PrimitiveStructureSource implements StructureSource {
         knownAt: e.knownAt,
       });
     }
-    const obs = det.ob.events;
+    const obs = det.ob?.events ?? NO_EVENTS;
     const obFrom = this.obCursor;
     while (this.obCursor < obs.length && obs[this.obCursor].knownAt <= upTo) {
       const e = obs[this.obCursor++];
@@ -116,15 +191,22 @@ class PrimitiveStructureSource implements StructureSource {
       if (e.type === 'ob') side.set(e.anchor, e.bottom, e.top);
       else side.remove(e.anchor);
     }
-    const gaps = det.fvg.events;
+    const gaps = det.fvg?.columns ?? NO_GAPS;
     const fvgFrom = this.fvgCursor;
-    while (this.fvgCursor < gaps.length && gaps[this.fvgCursor].knownAt <= upTo) {
-      const e = gaps[this.fvgCursor++];
-      const side = e.dir === 1 ? this.fvgBull : this.fvgBear;
-      if (e.type === 'fvg') side.set(e.anchor, e.bottom, e.top);
-      else side.remove(e.anchor);
+    while (this.fvgCursor < gaps.count && gaps.knownAt[this.fvgCursor] <= upTo) {
+      const k = this.fvgCursor++;
+      const side = gaps.dir[k] === 1 ? this.fvgBull : this.fvgBear;
+      if (gaps.type[k] === FVG_GAP) side.set(gaps.anchor[k], gaps.bottom[k], gaps.top[k]);
+      else side.remove(gaps.anchor[k]);
     }
     return this.obCursor !== obFrom || this.fvgCursor !== fvgFrom;
+  }
+
+  activeZonesInto(out: Float64Array): void {
+    this.obBull.newestInto(out, 0);
+    this.obBear.newestInto(out, 2);
+    this.fvgBull.newestInto(out, 4);
+    this.fvgBear.newestInto(out, 6);
   }
 
   activeZone(kind: 'ob' | 'fvg', dir: 1 | -1, out: Float64Array): void {
@@ -134,6 +216,10 @@ class PrimitiveStructureSource implements StructureSource {
   }
 }
 
-export function createPrimitiveStructureSource(_timeframe: Timeframe, swingLength: number): StructureSource {
-  return new PrimitiveStructureSource(swingLength);
+export function createPrimitiveStructureSource(
+  _timeframe: Timeframe,
+  swingLength: number,
+  opts: PrimitiveSourceOptions = {},
+): StructureSource {
+  return new PrimitiveStructureSource(swingLength, opts.zones ?? true);
 }

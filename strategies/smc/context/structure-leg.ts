@@ -141,29 +141,47 @@ export class StructureLegTracker {
     const { high, low, close } = bars;
     let b = 0;
     let nextBreak = breaks.length > 0 ? breaks[0].knownAt : Number.POSITIVE_INFINITY;
+    // The current leg in locals between breaks (written back before and read again after each onBreak).
+    let dir = this.cDir;
+    let kind = this.cKind;
+    let level = this.cLevel;
+    let origin = this.cOrigin;
+    let extreme = this.cExtreme;
+    let knownAt = this.cKnownAt;
+    let invalid = this.cInvalid;
     for (let j = from; j <= to; j++) {
       if (j >= nextBreak) {
+        this.cExtreme = extreme;
+        this.cInvalid = invalid;
         while (b < breaks.length && breaks[b].knownAt <= j) this.onBreak(breaks[b++], bars);
         nextBreak = b < breaks.length ? breaks[b].knownAt : Number.POSITIVE_INFINITY;
+        dir = this.cDir;
+        kind = this.cKind;
+        level = this.cLevel;
+        origin = this.cOrigin;
+        extreme = this.cExtreme;
+        knownAt = this.cKnownAt;
+        invalid = this.cInvalid;
       }
-      const dir = this.cDir;
-      if (dir !== 0 && j > this.cKnownAt) {
+      if (dir !== 0 && j > knownAt) {
         if (dir > 0) {
-          if (high[j] > this.cExtreme) this.cExtreme = high[j];
-          if (close[j] < this.cOrigin) this.cInvalid = 1;
+          if (high[j] > extreme) extreme = high[j];
+          if (close[j] < origin) invalid = 1;
         } else {
-          if (low[j] < this.cExtreme) this.cExtreme = low[j];
-          if (close[j] > this.cOrigin) this.cInvalid = 1;
+          if (low[j] < extreme) extreme = low[j];
+          if (close[j] > origin) invalid = 1;
         }
       }
       dirCol[j] = dir;
-      kindCol[j] = this.cKind;
-      levelCol[j] = this.cLevel;
-      originCol[j] = this.cOrigin;
-      extremeCol[j] = this.cExtreme;
-      knownAtCol[j] = this.cKnownAt;
-      invalidCol[j] = this.cInvalid;
+      kindCol[j] = kind;
+      levelCol[j] = level;
+      originCol[j] = origin;
+      extremeCol[j] = extreme;
+      knownAtCol[j] = knownAt;
+      invalidCol[j] = invalid;
     }
+    this.cExtreme = extreme;
+    this.cInvalid = invalid;
     this.dir.length = n;
     this.kind.length = n;
     this.level.length = n;

@@ -30,33 +30,44 @@ export class RollingPercentileRank {
     if (Number.isNaN(x)) return Number.NaN;
     const sorted = this.sorted;
     let n = this.filled;
+    let at: number;
     if (n === this.window) {
-      // the oldest value leaves: remove one copy of it from the sorted window
+      // The oldest value leaves and x enters: one block move between the leaving slot and x's slot (the
+      // same window as removing one copy of the old value, then inserting x after every value ≤ x).
       const k = lowerBound(sorted, n, this.ring[this.next]);
-      sorted.copyWithin(k, k + 1, n);
+      at = upperBound(sorted, n, x);
+      if (at > k) {
+        // x goes after the gap: shift (k, at) down by one; x lands at at - 1
+        at--;
+        sorted.copyWithin(k, k + 1, at + 1);
+      } else {
+        sorted.copyWithin(at + 1, at, k);
+      }
       n--;
+    } else {
+      at = upperBound(sorted, n, x);
+      for (let q = n; q > at; q--) sorted[q] = sorted[q - 1];
     }
-    const at = upperBound(sorted, n, x);
-    sorted.copyWithin(at + 1, at, n);
     sorted[at] = x;
     n++;
     this.filled = n;
     this.ring[this.next] = x;
-    this.next = (this.next + 1) % this.window;
+    this.next = this.next + 1 === this.window ? 0 : this.next + 1;
     if (n < this.window) return Number.NaN;
     // values ≤ x: every index up to x's own slot, plus equal values placed after it (none: inserted last)
     return (at + 1) / this.window;
   }
 }
 
-/** First index in a[0 .. n) whose value is not < v. */
+/** First index in a[0 .. n) whose value is not < v (halving by selects rather than if/else). */
 function lowerBound(a: Float64Array, n: number, v: number): number {
   let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
+  let len = n;
+  while (len > 0) {
+    const half = len >>> 1;
+    const less = a[lo + half] < v;
+    lo = less ? lo + half + 1 : lo;
+    len = less ? len - half - 1 : half;
   }
   return lo;
 }
@@ -64,11 +75,12 @@ function lowerBound(a: Float64Array, n: number, v: number): number {
 /** First index in a[0 .. n) whose value is > v. */
 function upperBound(a: Float64Array, n: number, v: number): number {
   let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] <= v) lo = mid + 1;
-    else hi = mid;
+  let len = n;
+  while (len > 0) {
+    const half = len >>> 1;
+    const le = a[lo + half] <= v;
+    lo = le ? lo + half + 1 : lo;
+    len = le ? len - half - 1 : half;
   }
   return lo;
 }

@@ -77,7 +77,7 @@ export class BosChochDetector implements Incremental<StructureEvent> {
   /** Unbroken swing lows keyed by -level (break when a bar falls below the largest). */
   private readonly lowWatch = new MinHeap();
   /** Candidates a later fact may still cancel. */
-  private live: Candidate[] = [];
+  private readonly live: Candidate[] = [];
   private cursor = 0;
   private finished = false;
 
@@ -93,10 +93,16 @@ export class BosChochDetector implements Incremental<StructureEvent> {
   update(t: number): void {
     // Swing events carry knownAt, so advancing the swings first and consuming them bar by bar is exact.
     this.swings.update(t);
+    const c = this.swings.columns;
+    const up = this.closeBreak ? this.bars.close : this.bars.high;
+    const down = this.closeBreak ? this.bars.close : this.bars.low;
+    const highWatch = this.highWatch;
+    const lowWatch = this.lowWatch;
     for (let b = this.processed; b <= t; b++) {
       this.processed = b + 1;
-      this.checkWatches(b);
-      this.consumeSwings(b);
+      // (an empty heap's top key is +Infinity: no break is checked)
+      if (up[b] > highWatch.topKey() || down[b] < -lowWatch.topKey()) this.checkWatches(b);
+      if (this.cursor < c.count && c.knownAt[this.cursor] <= b) this.consumeSwings(b);
     }
   }
 
@@ -159,10 +165,22 @@ export class BosChochDetector implements Incremental<StructureEvent> {
     this.stack.push(rec);
     // The break may already have happened between anchor+2 and now (at most swingLength bars back).
     const last = Math.min(knownAt, this.processed - 1);
-    for (let j = anchor + 2; j <= last; j++) {
-      if (dir === 1 ? this.upPrice(j) > level32 : this.downPrice(j) < level32) {
-        rec.broken = j;
-        break;
+    const bars = this.bars;
+    if (dir === 1) {
+      const up = this.closeBreak ? bars.close : bars.high;
+      for (let j = anchor + 2; j <= last; j++) {
+        if (up[j] > level32) {
+          rec.broken = j;
+          break;
+        }
+      }
+    } else {
+      const down = this.closeBreak ? bars.close : bars.low;
+      for (let j = anchor + 2; j <= last; j++) {
+        if (down[j] < level32) {
+          rec.broken = j;
+          break;
+        }
       }
     }
     if (rec.broken < 0) {
@@ -223,24 +241,27 @@ export class BosChochDetector implements Incremental<StructureEvent> {
     this.emit(cand, 'structure', knownAt);
     const anchor = cand.rec.anchor;
     const broken = cand.rec.broken;
-    const keep: Candidate[] = [];
-    for (const k of this.live) {
+    // in place, in order (kept candidates move down to w)
+    const live = this.live;
+    let w = 0;
+    for (let r = 0; r < live.length; r++) {
+      const k = live[r];
       if (k === cand || k.rec.anchor >= anchor || k.state === 'cancelled') {
-        if (k.state !== 'cancelled') keep.push(k);
+        if (k.state !== 'cancelled') live[w++] = k;
         continue;
       }
       if (k.state === 'pending') {
         // Its break, if any, comes after now and so after this one's: cancelled before it is ever published.
         k.state = 'cancelled';
-        keep.push(k);
+        live[w++] = k;
       } else if (k.rec.broken >= broken) {
         k.state = 'cancelled';
         this.emit(k, 'structure-cancelled', knownAt);
       } else {
-        keep.push(k);
+        live[w++] = k;
       }
     }
-    this.live = keep;
+    live.length = w;
   }
 
   /** Drops confirmed candidates no future fact can cancel (its break lies before any future fact's anchor+2). */
@@ -248,7 +269,15 @@ export class BosChochDetector implements Incremental<StructureEvent> {
     const n = this.stack.length;
     if (n < 3) return;
     const minFutureBreak = this.stack[n - 3].anchor + 2;
-    this.live = this.live.filter((k) => !(k.state === 'confirmed' && k.rec.broken < minFutureBreak));
+    // in place (this runs once per swing): keep the order, drop the settled ones
+    const live = this.live;
+    let w = 0;
+    for (let r = 0; r < live.length; r++) {
+      const k = live[r];
+      if (k.state === 'confirmed' && k.rec.broken < minFutureBreak) continue;
+      live[w++] = k;
+    }
+    live.length = w;
   }
 
   private emit(cand: Candidate, type: StructureEvent['type'], knownAt: number): void {

@@ -1,3 +1,4 @@
+import { grown } from '../shared/dense.ts';
 import { MinHeap } from '../shared/heap.ts';
 import {
   type Bars,
@@ -31,25 +32,83 @@ export interface FvgEvent extends EventBase {
   readonly mergedInto: number;
 }
 
-function gap(
-  type: FvgEvent['type'],
-  anchor: number,
-  knownAt: number,
-  dir: Dir,
-  top: number,
-  bottom: number,
-  mitigatedIndex: number,
-  mergedInto: number,
-): FvgEvent {
-  return { type, anchor, knownAt, dir, top, bottom, mitigatedIndex, mergedInto };
-}
-
 export interface FvgOptions {
   readonly joinConsecutive: boolean;
 }
 
+const TYPES = ['fvg', 'fvg-merged', 'fvg-mitigated'] as const;
+/** `FvgColumns.type` codes: a gap, a gap merged away, a gap mitigated. */
+export const FVG_GAP = 0;
+const MERGED = 1;
+const MITIGATED = 2;
+
+/**
+ * The events of an {@link FvgDetector} as parallel typed columns (no per-event objects on the hot path):
+ * event k is `type[k]` (0 'fvg', 1 'fvg-merged', 2 'fvg-mitigated'), `anchor[k]`, `knownAt[k]`, `dir[k]`,
+ * `top[k]`, `bottom[k]`, `mitigatedIndex[k]`, `mergedInto[k]`. Columns are replaced when they grow: re-read
+ * them after every `update`.
+ */
+export class FvgColumns {
+  count = 0;
+  type: Uint8Array;
+  anchor: Int32Array;
+  knownAt: Int32Array;
+  dir: Int8Array;
+  top: Float64Array;
+  bottom: Float64Array;
+  mitigatedIndex: Int32Array;
+  mergedInto: Int32Array;
+
+  constructor(capacity: number) {
+    const c = Math.max(64, capacity);
+    this.type = new Uint8Array(c);
+    this.anchor = new Int32Array(c);
+    this.knownAt = new Int32Array(c);
+    this.dir = new Int8Array(c);
+    this.top = new Float64Array(c);
+    this.bottom = new Float64Array(c);
+    this.mitigatedIndex = new Int32Array(c);
+    this.mergedInto = new Int32Array(c);
+  }
+
+  push(
+    type: number,
+    anchor: number,
+    knownAt: number,
+    dir: number,
+    top: number,
+    bottom: number,
+    mitigatedIndex: number,
+    mergedInto: number,
+  ): void {
+    if (this.count === this.type.length) this.grow();
+    const k = this.count++;
+    this.type[k] = type;
+    this.anchor[k] = anchor;
+    this.knownAt[k] = knownAt;
+    this.dir[k] = dir;
+    this.top[k] = top;
+    this.bottom[k] = bottom;
+    this.mitigatedIndex[k] = mitigatedIndex;
+    this.mergedInto[k] = mergedInto;
+  }
+
+  private grow(): void {
+    const c = this.type.length * 2;
+    this.type = grown(this.type, new Uint8Array(c));
+    this.anchor = grown(this.anchor, new Int32Array(c));
+    this.knownAt = grown(this.knownAt, new Int32Array(c));
+    this.dir = grown(this.dir, new Int8Array(c));
+    this.top = grown(this.top, new Float64Array(c));
+    this.bottom = grown(this.bottom, new Float64Array(c));
+    this.mitigatedIndex = grown(this.mitigatedIndex, new Int32Array(c));
+    this.mergedInto = grown(this.mergedInto, new Int32Array(c));
+  }
+}
+
 export class FvgDetector implements Incremental<FvgEvent> {
-  readonly events: FvgEvent[] = [];
+  /** The events as typed columns: what the pipeline reads. */
+  readonly columns: FvgColumns;
   /** The first gap can be known at bar 2 (three bars). */
   readonly warmup = 3;
   processed = 0;
@@ -58,70 +117,125 @@ export class FvgDetector implements Incremental<FvgEvent> {
   private readonly bullOpen = new MinHeap();
   /** Open bearish gaps keyed by bottom (the lowest bottom is mitigated first). */
   private readonly bearOpen = new MinHeap();
-  /** Open (unmerged, unmitigated) gaps by anchor; heap entries of other gaps are stale. */
-  private readonly open = new Map<number, FvgEvent>();
-  private prev: FvgEvent | undefined;
+  /**
+   * Every gap found, by number (the heaps hold these): anchor, direction (0 once merged away or
+   * mitigated), top and bottom. Typed columns grown by doubling replace a map on this per-gap path.
+   */
+  private gapAnchor = new Int32Array(64);
+  private gapDir = new Int8Array(64);
+  private gapTop = new Float64Array(64);
+  private gapBottom = new Float64Array(64);
+  private gaps = 0;
+  /** Number of the latest gap found (the one a consecutive gap may merge), -1 before the first. */
+  private prevId = -1;
+  /** Its direction and bounds as found (`gapDir` is cleared when it closes). */
+  private prevDir = 0;
+  private readonly objects: FvgEvent[] = [];
 
   constructor(
     readonly bars: Bars,
     options: FvgOptions = { joinConsecutive: false },
   ) {
     this.join = options.joinConsecutive;
+    // Initial room only: market data has about one gap (and its mitigation) per six bars.
+    this.columns = new FvgColumns(Math.ceil(bars.length / 2.5));
+  }
+
+  /**
+   * Every event so far as objects, built on first access from `columns` (append-only, so the array is only
+   * extended); consumers on the hot path read `columns` instead.
+   */
+  get events(): readonly FvgEvent[] {
+    const c = this.columns;
+    const out = this.objects;
+    for (let k = out.length; k < c.count; k++) {
+      out.push({
+        type: TYPES[c.type[k]],
+        anchor: c.anchor[k],
+        knownAt: c.knownAt[k],
+        dir: c.dir[k] === 1 ? 1 : -1,
+        top: c.top[k],
+        bottom: c.bottom[k],
+        mitigatedIndex: c.mitigatedIndex[k],
+        mergedInto: c.mergedInto[k],
+      });
+    }
+    return out;
   }
 
   update(t: number): void {
     const { open, high, low, close } = this.bars;
+    const bullOpen = this.bullOpen;
+    const bearOpen = this.bearOpen;
+    const cols = this.columns;
     for (let b = this.processed; b <= t; b++) {
       this.processed = b + 1;
-      let found: FvgEvent | undefined;
+      let dir = 0;
+      let top = 0;
+      let bottom = 0;
       const i = b - 1;
       if (i >= 1) {
-        let dir = 0;
         if (high[i - 1] < low[b] && close[i] > open[i]) dir = 1;
         else if (low[i - 1] > high[b] && close[i] < open[i]) dir = -1;
         if (dir !== 0) {
-          let top = dir === 1 ? low[b] : low[i - 1];
-          let bottom = dir === 1 ? high[i - 1] : high[b];
-          const p = this.prev;
-          if (this.join && p !== undefined && p.anchor === i - 1 && p.dir === dir) {
-            top = Math.max(p.top, top);
-            bottom = Math.min(p.bottom, bottom);
-            this.open.delete(p.anchor);
-            this.events.push(gap('fvg-merged', p.anchor, b, p.dir, p.top, p.bottom, -1, i));
+          top = dir === 1 ? low[b] : low[i - 1];
+          bottom = dir === 1 ? high[i - 1] : high[b];
+          const p = this.prevId;
+          if (this.join && p >= 0 && this.gapAnchor[p] === i - 1 && this.prevDir === dir) {
+            // the earlier gap is merged into this one, which takes the wider bounds
+            const pTop = this.gapTop[p];
+            const pBottom = this.gapBottom[p];
+            top = Math.max(pTop, top);
+            bottom = Math.min(pBottom, bottom);
+            this.gapDir[p] = 0;
+            cols.push(MERGED, i - 1, b, dir, pTop, pBottom, -1, i);
           }
-          found = gap('fvg', i, b, dir as Dir, top, bottom, -1, -1);
-          this.events.push(found);
+          cols.push(FVG_GAP, i, b, dir, top, bottom, -1, -1);
         }
       }
-      this.mitigate(b);
-      if (found !== undefined) {
-        this.open.set(found.anchor, found);
-        if (found.dir === 1) this.bullOpen.push(-found.top, found.anchor);
-        else this.bearOpen.push(found.bottom, found.anchor);
+      // mitigation by bar b (a gap found at b is not yet open: it cannot be mitigated by its own bar)
+      const lo = low[b];
+      while (lo <= -bullOpen.topKey()) {
+        this.close(bullOpen.topId(), -bullOpen.topKey(), b);
+        bullOpen.pop();
       }
-      this.prev = found ?? this.prev;
+      const hi = high[b];
+      while (hi >= bearOpen.topKey()) {
+        this.close(bearOpen.topId(), bearOpen.topKey(), b);
+        bearOpen.pop();
+      }
+      if (dir !== 0) {
+        if (this.gaps === this.gapDir.length) this.grow();
+        const id = this.gaps++;
+        this.gapAnchor[id] = i;
+        this.gapDir[id] = dir;
+        this.gapTop[id] = top;
+        this.gapBottom[id] = bottom;
+        if (dir === 1) bullOpen.push(-top, id);
+        else bearOpen.push(bottom, id);
+        this.prevId = id;
+        this.prevDir = dir;
+      }
     }
   }
 
-  private mitigate(b: number): void {
-    const lo = this.bars.low[b];
-    while (this.bullOpen.size > 0 && lo <= -this.bullOpen.topKey()) {
-      this.close(this.bullOpen.topId(), -this.bullOpen.topKey(), b);
-      this.bullOpen.pop();
-    }
-    const hi = this.bars.high[b];
-    while (this.bearOpen.size > 0 && hi >= this.bearOpen.topKey()) {
-      this.close(this.bearOpen.topId(), this.bearOpen.topKey(), b);
-      this.bearOpen.pop();
-    }
+  private grow(): void {
+    const cap = this.gapDir.length * 2;
+    this.gapAnchor = grown(this.gapAnchor, new Int32Array(cap));
+    this.gapDir = grown(this.gapDir, new Int8Array(cap));
+    this.gapTop = grown(this.gapTop, new Float64Array(cap));
+    this.gapBottom = grown(this.gapBottom, new Float64Array(cap));
   }
 
-  private close(anchor: number, key: number, b: number): void {
-    const g = this.open.get(anchor);
+  private close(id: number, key: number, b: number): void {
+    const dir = this.gapDir[id];
     // A merged gap's heap entry is stale; so is one whose key no longer matches (cannot happen, kept safe).
-    if (g === undefined || (g.dir === 1 ? g.top : g.bottom) !== key) return;
-    this.open.delete(anchor);
-    this.events.push(gap('fvg-mitigated', anchor, b, g.dir, g.top, g.bottom, b, -1));
+    if (dir === 0) return;
+    const top = this.gapTop[id];
+    const bottom = this.gapBottom[id];
+    if ((dir === 1 ? top : bottom) !== key) return;
+    this.gapDir[id] = 0;
+    this.columns.push(MITIGATED, this.gapAnchor[id], b, dir, top, bottom, b, -1);
   }
 
   finish(): void {}

@@ -107,17 +107,29 @@ export class OrderBlockDetector implements Incremental<OrderBlockEvent> {
   update(t: number): void {
     // Swing events carry knownAt, so advancing the swings first and consuming them bar by bar is exact.
     this.swings.update(t);
+    const c = this.swings.columns;
     const L = this.swings.swingLength;
+    const bull = this.bull;
+    const bear = this.bear;
     for (let b = this.processed; b <= t; b++) {
       this.processed = b + 1;
-      this.consumeSwings(b);
+      if (this.cursor < c.count && c.knownAt[this.cursor] <= b) this.consumeSwings(b);
       if (!this.started) continue;
       // Only the latest swing (the open run's survivor) can still be revoked; every swing before it, and
       // every swing of the other type, is final.
       const settled = b - L + 1;
       const latest = this.latestAnchor;
-      this.replay(this.bull, this.latestDir === 1 ? Math.min(settled, latest) : settled, b);
-      this.replay(this.bear, this.latestDir === -1 ? Math.min(settled, latest) : settled, b);
+      const bullFrontier = this.latestDir === 1 && latest < settled ? latest : settled;
+      const bearFrontier = this.latestDir === -1 && latest < settled ? latest : settled;
+      // (the reference loop of each side, one step per bar once running: see replay)
+      for (let i = bull.next; i <= bullFrontier; i++) {
+        this.step(bull, i, b);
+        bull.next = i + 1;
+      }
+      for (let i = bear.next; i <= bearFrontier; i++) {
+        this.step(bear, i, b);
+        bear.next = i + 1;
+      }
     }
   }
 
@@ -159,17 +171,15 @@ export class OrderBlockDetector implements Incremental<OrderBlockEvent> {
     }
   }
 
+  /**
+   * One step of the reference loop at bar i (published at bar b). Kept small enough to be inlined into the
+   * per-bar loop: block updates and block creation, which most bars do not reach, are separate methods.
+   */
   private step(side: Side, i: number, b: number): void {
     const { open, high, low, close } = this.bars;
     const bull = side.dir === 1;
-    // 1. Active blocks: breakers are removed when price trades back through the far side, others become
-    //    breakers when price trades through them. A block listed twice takes both checks in the same bar.
+    // 1. Active blocks (an empty heap's top key is +Infinity: nothing to do).
     const removeAt = bull ? high[i] : -low[i];
-    while (side.removeHeap.size > 0 && side.removeHeap.topKey() < removeAt) {
-      const blk = this.live(side, side.removeHeap);
-      if (blk === undefined || !blk.breaker) continue;
-      this.remove(side, blk, i, b);
-    }
     const mitPrice = this.closeMitigation
       ? bull
         ? Math.min(open[i], close[i])
@@ -177,14 +187,8 @@ export class OrderBlockDetector implements Incremental<OrderBlockEvent> {
       : bull
         ? low[i]
         : -high[i];
-    while (side.mitigateHeap.size > 0 && -side.mitigateHeap.topKey() > mitPrice) {
-      const blk = this.live(side, side.mitigateHeap);
-      if (blk === undefined || blk.breaker) continue;
-      blk.breaker = true;
-      blk.mitigated = bull ? i - 1 : i;
-      this.emit(side, blk, 'ob-mitigated', -1, i, b);
-      if (blk.entries > 1 && (bull ? high[i] > blk.top : low[i] < blk.bottom)) this.remove(side, blk, i, b);
-      else this.key(side, blk);
+    if (side.removeHeap.topKey() < removeAt || -side.mitigateHeap.topKey() > mitPrice) {
+      this.updateBlocks(side, i, b, removeAt, mitPrice);
     }
     // 2. The last swing of this side strictly before bar i.
     const anchors = side.swingAnchors;
@@ -198,9 +202,40 @@ export class OrderBlockDetector implements Incremental<OrderBlockEvent> {
       if (side.extIdx < 0 || (bull ? low[j] <= low[side.extIdx] : high[j] >= high[side.extIdx]))
         side.extIdx = j;
     }
+    // 3. A close beyond the last swing creates the block (once per swing).
     const s = side.lastSwing;
     if (s < 0 || side.crossed) return;
-    if (bull ? !(close[i] > high[s]) : !(close[i] < low[s])) return;
+    if (bull ? close[i] > high[s] : close[i] < low[s]) this.cross(side, s, i, b);
+  }
+
+  /**
+   * Step 1 of {@link step}: breakers are removed when price trades back through the far side, others
+   * become breakers when price trades through them. A block listed twice takes both checks in the same bar.
+   */
+  private updateBlocks(side: Side, i: number, b: number, removeAt: number, mitPrice: number): void {
+    const { high, low } = this.bars;
+    const bull = side.dir === 1;
+    const removeHeap = side.removeHeap;
+    while (removeHeap.topKey() < removeAt) {
+      const blk = this.live(side, removeHeap);
+      if (blk === undefined || !blk.breaker) continue;
+      this.remove(side, blk, i, b);
+    }
+    const mitigateHeap = side.mitigateHeap;
+    while (-mitigateHeap.topKey() > mitPrice) {
+      const blk = this.live(side, mitigateHeap);
+      if (blk === undefined || blk.breaker) continue;
+      blk.breaker = true;
+      blk.mitigated = bull ? i - 1 : i;
+      this.emit(side, blk, 'ob-mitigated', -1, i, b);
+      if (blk.entries > 1 && (bull ? high[i] > blk.top : low[i] < blk.bottom)) this.remove(side, blk, i, b);
+      else this.key(side, blk);
+    }
+  }
+
+  /** Step 3 of {@link step}: bar i closed beyond swing s, the block is the extreme bar between them. */
+  private cross(side: Side, s: number, i: number, b: number): void {
+    const { high, low } = this.bars;
     side.crossed = true;
     let idx = i - 1;
     let top: number;
@@ -209,7 +244,7 @@ export class OrderBlockDetector implements Incremental<OrderBlockEvent> {
       idx = side.extIdx;
       top = high[idx];
       bottom = low[idx];
-    } else if (bull) {
+    } else if (side.dir === 1) {
       // The reference's default for a break on the very next bar swaps the bar's high and low.
       top = low[idx];
       bottom = high[idx];

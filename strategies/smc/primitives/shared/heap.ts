@@ -7,6 +7,8 @@ export class MinHeap {
   private keys = new Float64Array(16);
   private ids = new Int32Array(16);
   size = 0;
+  /** keys[0], or +Infinity when empty: what the per-bar checks compare against (one field read). */
+  private min = Number.POSITIVE_INFINITY;
 
   push(key: number, id: number): void {
     if (this.size === this.keys.length) {
@@ -27,11 +29,12 @@ export class MinHeap {
     }
     this.keys[i] = key;
     this.ids[i] = id;
+    if (i === 0) this.min = key;
   }
 
   /** Smallest key (Infinity when empty). */
   topKey(): number {
-    return this.size > 0 ? this.keys[0] : Number.POSITIVE_INFINITY;
+    return this.min;
   }
 
   /** Id of the smallest key; only meaningful when `size > 0`. */
@@ -41,7 +44,10 @@ export class MinHeap {
 
   pop(): void {
     const n = --this.size;
-    if (n <= 0) return;
+    if (n <= 0) {
+      this.min = Number.POSITIVE_INFINITY;
+      return;
+    }
     const key = this.keys[n];
     const id = this.ids[n];
     let i = 0;
@@ -56,5 +62,6 @@ export class MinHeap {
     }
     this.keys[i] = key;
     this.ids[i] = id;
+    this.min = this.keys[0];
   }
 }
