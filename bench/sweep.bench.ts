@@ -23,7 +23,8 @@ import { EMA_BENCH_CONFIG, readBenchCsv } from './engine.bench.ts';
  * 2. The SMC gate grid over 45 synthetic symbols × 1 year of 15m bars: measured on a few configs with 2
  *    workers and projected to 1,000 configs (target < 5 minutes); `--full` runs all 1,000.
  * Flags: --csv FILE, --full, --smc-configs N (configs measured in part 2, default 4), --skip-smc,
- * --repeat N (timed passes over the EMA grid, default 3: 36 tasks, so the efficiency is not one task's tail),
+ * --repeat N (passes over the EMA grid per timing, default 2: 24 tasks, so the efficiency is not one task's tail),
+ * --rounds N (1-worker/2-worker timing pairs, default 5; figures are medians),
  * --generic-ticks (part 2 without the PEPE/SHIB instrument specs, see SMC_BASE).
  */
 const EMA_GRID = `
@@ -95,14 +96,20 @@ interface Timed {
   heapBytes: number[];
 }
 
-async function timedSweep(
+/** A warmed-up pool over a grid's configs; `time` runs timed passes over them. */
+interface WarmPool {
+  startSeconds: number;
+  time(repeat: number, pass: string): Promise<Timed>;
+  close(): Promise<void>;
+}
+
+async function warmPool(
   candles: CandleSeries[],
   gridText: string,
   base: unknown,
   workers: number,
   limit?: number,
-  repeat = 1,
-): Promise<Timed> {
+): Promise<WarmPool> {
   const expanded = expandGrid(parseGridFile(gridText, 'bench grid'), base, ResearchConfigSchema);
   const configs = limit === undefined ? expanded.configs : expanded.configs.slice(0, limit);
   const t0 = now();
@@ -112,46 +119,72 @@ async function timedSweep(
     context: { baseTimeframe: candles[0].timeframe },
     workers,
   });
+  // Start the workers (tsx, module loading) and warm them up before the clock — a pass over up to 12 of
+  // the configs, so each worker's JIT has compiled the engine's hot paths: the figure is the steady-state
+  // rate of a long sweep, not the first seconds of a cold one.
   try {
-    // Start the workers (tsx, module loading) and warm them up before the clock — a pass over up to 12 of
-    // the configs, so each worker's JIT has compiled the engine's hot paths: the figure is the steady-state
-    // rate of a long sweep, not the first seconds of a cold one.
     await runSweep({
       configs: configs.slice(0, Math.min(configs.length, 12)),
       dataHash: `warm-${workers}`,
       pool,
     });
-    const startSeconds = now() - t0;
-    const c0 = process.cpuUsage();
-    const t = now();
-    // `repeat` passes (each under its own data key, so none is served from the first), all submitted at
-    // once: one queue of configs × repeat tasks, so only the last task's tail (one worker idle while the
-    // other finishes) weighs in the efficiency, not a tail per pass.
-    const passes = await Promise.all(
-      Array.from({ length: repeat }, (_, k) =>
-        runSweep({ configs, dataHash: k === 0 ? 'bench' : `bench-${k}`, pool }),
-      ),
-    );
-    const run = passes[0];
-    for (let k = 1; k < repeat; k++) {
-      if (passes[k].outcomes.some((o, i) => o?.resultHash !== run.outcomes[i]?.resultHash))
-        throw new Error(
-          `pass ${k} of the bench sweep gave different results: the engine is not deterministic`,
-        );
-    }
-    const seconds = now() - t;
-    const c = process.cpuUsage(c0);
-    return {
-      startSeconds,
-      runs: configs.length * repeat,
-      seconds,
-      cpuSeconds: (c.user + c.system) / 1e6,
-      outcomes: run.outcomes as ConfigOutcome[],
-      heapBytes: pool.workerHeapBytes(),
-    };
+  } catch (e) {
+    await pool.close();
+    throw e;
+  }
+  const startSeconds = now() - t0;
+  return {
+    startSeconds,
+    close: () => pool.close(),
+    async time(repeat, pass) {
+      const c0 = process.cpuUsage();
+      const t = now();
+      // `repeat` passes (each under its own data key, so none is served from another), all submitted at
+      // once: one queue of configs × repeat tasks, so only the last task's tail (one worker idle while
+      // the other finishes) weighs in the efficiency, not a tail per pass.
+      const passes = await Promise.all(
+        Array.from({ length: repeat }, (_, k) => runSweep({ configs, dataHash: `${pass}-${k}`, pool })),
+      );
+      const seconds = now() - t;
+      const c = process.cpuUsage(c0);
+      const first = passes[0];
+      for (let k = 1; k < repeat; k++) {
+        if (passes[k].outcomes.some((o, i) => o?.resultHash !== first.outcomes[i]?.resultHash))
+          throw new Error(
+            `pass ${k} of the bench sweep gave different results: the engine is not deterministic`,
+          );
+      }
+      return {
+        startSeconds,
+        runs: configs.length * repeat,
+        seconds,
+        cpuSeconds: (c.user + c.system) / 1e6,
+        outcomes: first.outcomes as ConfigOutcome[],
+        heapBytes: pool.workerHeapBytes(),
+      };
+    },
+  };
+}
+
+async function timedSweep(
+  candles: CandleSeries[],
+  gridText: string,
+  base: unknown,
+  workers: number,
+  limit?: number,
+): Promise<Timed> {
+  const pool = await warmPool(candles, gridText, base, workers, limit);
+  try {
+    return await pool.time(1, 'bench');
   } finally {
     await pool.close();
   }
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
@@ -184,28 +217,61 @@ export async function run(args: string[]): Promise<void> {
     );
   }
 
+  // Rounds of one 1-worker and one 2-worker timing back to back, so each efficiency compares two runs
+  // under the same machine conditions (this VM's speed drifts by ±30% within minutes); medians over rounds.
+  const repeat = Number(flag(args, '--repeat') ?? 2);
+  const rounds = Math.max(1, Number(flag(args, '--rounds') ?? 5));
+  const pools = {
+    1: await warmPool([bars], EMA_GRID, EMA_BASE, 1),
+    2: await warmPool([bars], EMA_GRID, EMA_BASE, 2),
+  };
+  const timings: Record<1 | 2, Timed[]> = { 1: [], 2: [] };
+  const efficiencies: number[] = [];
+  const cpuEfficiencies: number[] = [];
+  try {
+    for (let r = 0; r < rounds; r++) {
+      const one = await pools[1].time(repeat, `bench-r${r}`);
+      const two = await pools[2].time(repeat, `bench-r${r}`);
+      timings[1].push(one);
+      timings[2].push(two);
+      efficiencies.push(one.seconds / (2 * two.seconds));
+      // CPU-time efficiency: the extra work two workers cost (pool overhead), whatever else the machine
+      // runs; the wall-clock figure also depends on getting two idle cores.
+      cpuEfficiencies.push(one.cpuSeconds / two.cpuSeconds);
+    }
+  } finally {
+    await pools[1].close();
+    await pools[2].close();
+  }
   const results: Record<number, Timed> = {};
-  const repeat = Number(flag(args, '--repeat') ?? 3);
-  for (const workers of [1, 2]) {
-    const r = await timedSweep([bars], EMA_GRID, EMA_BASE, workers, undefined, repeat);
+  for (const workers of [1, 2] as const) {
+    const runs = timings[workers];
+    const r = runs[0];
     results[workers] = r;
+    const seconds = median(runs.map((t) => t.seconds));
+    const cpuSeconds = median(runs.map((t) => t.cpuSeconds));
     const configBars = r.runs * bars.length;
+    const rates = runs.map((t) => `${(configBars / t.seconds / 1e6).toFixed(2)}`).join(', ');
     process.stdout.write(
-      `  ${workers} worker${workers > 1 ? 's' : ' '}: ${r.runs} configs (${r.outcomes.length} × ${repeat}) in ${r.seconds.toFixed(2)} s = ` +
-        `${(r.runs / r.seconds).toFixed(2)} configs/s, ${(configBars / r.seconds / 1e6).toFixed(3)}M config-bars/s ` +
-        `(target ≥ 12M with 2 workers: ${((configBars / r.seconds / 12e6) * 100).toFixed(1)}%); CPU ${r.cpuSeconds.toFixed(2)} s ` +
-        `(${(configBars / r.cpuSeconds / 1e6).toFixed(3)}M config-bars per CPU-second); largest worker heap ${mb(Math.max(0, ...r.heapBytes))}; ` +
-        `start-up and warm-up ${r.startSeconds.toFixed(1)} s (untimed)\n`,
+      `  ${workers} worker${workers > 1 ? 's' : ' '}: ${r.runs} configs (${r.outcomes.length} × ${repeat}) per round, median ${seconds.toFixed(2)} s = ` +
+        `${(r.runs / seconds).toFixed(2)} configs/s, ${(configBars / seconds / 1e6).toFixed(3)}M config-bars/s (rounds: ${rates}M) ` +
+        `(target ≥ 12M with 2 workers: ${((configBars / seconds / 12e6) * 100).toFixed(1)}%); CPU ${cpuSeconds.toFixed(2)} s ` +
+        `(${(configBars / cpuSeconds / 1e6).toFixed(3)}M config-bars per CPU-second); largest worker heap ${mb(Math.max(0, ...runs.flatMap((t) => t.heapBytes)))}; ` +
+        `start-up and warm-up ${pools[workers].startSeconds.toFixed(1)} s (untimed)\n`,
     );
   }
-  const efficiency = results[1].seconds / (2 * results[2].seconds);
-  // CPU-time efficiency: the extra work two workers cost (pool overhead), whatever else the machine runs;
-  // the wall-clock figure also depends on getting two idle cores.
-  const cpuEfficiency = results[1].cpuSeconds / results[2].cpuSeconds;
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   process.stdout.write(
-    `  parallel efficiency with 2 workers: ${(efficiency * 100).toFixed(1)}% wall-clock (target ≥ 90%); ` +
-      `${(cpuEfficiency * 100).toFixed(1)}% in CPU time (1-worker CPU over 2-worker CPU)\n`,
+    `  parallel efficiency with 2 workers: median ${pct(median(efficiencies))} wall-clock over ${rounds} rounds ` +
+      `(${efficiencies.map(pct).join(', ')}; target ≥ 90%); median ${pct(median(cpuEfficiencies))} in CPU time ` +
+      `(1-worker CPU over 2-worker CPU)\n`,
   );
+  const sameRounds = [1, 2].every((w) =>
+    timings[w as 1 | 2].every((t) =>
+      t.outcomes.every((o, i) => o.resultHash === results[1].outcomes[i].resultHash),
+    ),
+  );
+  if (!sameRounds) throw new Error('the bench sweep gave different results in different rounds');
   const same = results[1].outcomes.every((o, i) => o.resultHash === results[2].outcomes[i].resultHash);
   process.stdout.write(`  1- and 2-worker results identical: ${same ? 'yes' : 'NO'}\n`);
   process.stdout.write('  final equity per config (fast/slow), 1 worker | 2 workers:\n');
