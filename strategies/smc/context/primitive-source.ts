@@ -1,4 +1,5 @@
 import type { Timeframe } from '../../../data/timeframes.ts';
+import type { StructureEvent } from '../primitives/bos-choch/bos-choch.ts';
 import {
   BosChochDetector,
   FVG_GAP,
@@ -132,14 +133,7 @@ class PrimitiveStructureSource implements StructureSource {
           const e = breaks[bc++];
           nb = bc < breaks.length ? breaks[bc].knownAt : INF;
           if (e.type !== 'structure') continue;
-          onBreak({
-            dir: e.dir,
-            kind: e.kind,
-            level: e.level,
-            anchor: e.anchor,
-            brokenIndex: e.brokenIndex,
-            knownAt: e.knownAt,
-          });
+          onBreak(breakOf(e));
         }
         const changed = no <= j || nf <= j;
         while (no <= j) {
@@ -174,14 +168,7 @@ class PrimitiveStructureSource implements StructureSource {
     while (this.bosCursor < breaks.length && breaks[this.bosCursor].knownAt <= upTo) {
       const e = breaks[this.bosCursor++];
       if (e.type !== 'structure') continue;
-      onBreak({
-        dir: e.dir,
-        kind: e.kind,
-        level: e.level,
-        anchor: e.anchor,
-        brokenIndex: e.brokenIndex,
-        knownAt: e.knownAt,
-      });
+      onBreak(breakOf(e));
     }
     const obs = det.ob?.events ?? NO_EVENTS;
     const obFrom = this.obCursor;
@@ -222,4 +209,16 @@ export function createPrimitiveStructureSource(
   opts: PrimitiveSourceOptions = {},
 ): StructureSource {
   return new PrimitiveStructureSource(swingLength, opts.zones ?? true);
+}
+
+/** A confirmed break as the structure feature reads it. */
+function breakOf(e: StructureEvent): StructureBreak {
+  return {
+    dir: e.dir,
+    kind: e.kind,
+    level: e.level,
+    anchor: e.anchor,
+    brokenIndex: e.brokenIndex,
+    knownAt: e.knownAt,
+  };
 }
