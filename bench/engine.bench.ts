@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { Decimal } from 'decimal.js';
 import { type CandleSeries, seriesFromColumns } from '../data/candles/series.ts';
 import { UserError } from '../data/errors.ts';
 import { importBundledSample } from '../data/io/bundled-sample.ts';
@@ -117,6 +118,69 @@ export const EMA_BENCH_CONFIG: BacktestConfigInput = {
   },
 };
 
+/** {@link EMA_BENCH_CONFIG} without reversals: one order, then the per-bar work alone. */
+export const EMA_FLOOR_CONFIG: BacktestConfigInput = {
+  ...EMA_BENCH_CONFIG,
+  backtest: {
+    ...EMA_BENCH_CONFIG.backtest,
+    strategies: [{ kind: 'ema_cross', fast: 20, slow: 50, fraction: 0.9, reverse: false }],
+  },
+};
+
+/** The decimal.js methods that do arithmetic (aliases included); predicates such as isZero are not counted. */
+const DECIMAL_ARITHMETIC = ['plus', 'minus', 'times', 'div', 'cmp', 'toFixed', 'toDecimalPlaces'] as const;
+const DECIMAL_ALIASES: Record<string, readonly string[]> = {
+  plus: ['plus', 'add'],
+  minus: ['minus', 'sub'],
+  times: ['times', 'mul'],
+  div: ['div', 'dividedBy'],
+  cmp: ['cmp', 'comparedTo'],
+  toFixed: ['toFixed'],
+  toDecimalPlaces: ['toDecimalPlaces', 'toDP'],
+};
+
+/** Decimal arithmetic calls made by `f`, counted by wrapping the prototype methods (restored after). */
+async function countDecimalCalls(f: () => Promise<unknown>): Promise<number> {
+  const proto = Decimal.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const saved = new Map<string, (...a: unknown[]) => unknown>();
+  let calls = 0;
+  for (const name of DECIMAL_ARITHMETIC.flatMap((m) => DECIMAL_ALIASES[m])) {
+    const original = proto[name];
+    saved.set(name, original);
+    proto[name] = function (this: unknown, ...a: unknown[]) {
+      calls++;
+      return original.apply(this, a);
+    };
+  }
+  try {
+    await f();
+  } finally {
+    for (const [name, original] of saved) proto[name] = original;
+  }
+  return calls;
+}
+
+/** Mean µs of one decimal.js add, subtract, multiply and toFixed on ledger-sized values (price × qty). */
+function decimalOpMicros(): number {
+  const price = new Decimal('30123.45678901');
+  const qty = new Decimal('0.29876543');
+  const cash = new Decimal('10093.1416861750123456789');
+  const rate = new Decimal('0.0005');
+  let sink = 0;
+  const round = () => {
+    const notional = price.times(qty);
+    const fee = notional.times(rate);
+    sink += cash.minus(fee).plus(notional).toFixed().length;
+  };
+  for (let i = 0; i < 20_000; i++) round();
+  const n = 100_000;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) round();
+  const micros = ((performance.now() - t0) * 1000) / (n * 5);
+  if (sink < 0) throw new Error('unreachable');
+  return micros;
+}
+
 interface Timed {
   cpuMs: number;
   wallMs: number;
@@ -189,20 +253,25 @@ export async function run(args: string[]): Promise<void> {
   report('    engine', bars.length, ema.runs, EMA_TARGET);
   // The same run with reverse off holds its first position and sends no further order: the per-bar floor
   // (decisions, simulator bar walk, equity curve); the difference is what the orders cost.
-  const floorConfig: BacktestConfigInput = {
-    ...EMA_BENCH_CONFIG,
-    backtest: {
-      ...EMA_BENCH_CONFIG.backtest,
-      strategies: [{ kind: 'ema_cross', fast: 20, slow: 50, fraction: 0.9, reverse: false }],
-    },
-  };
-  const floor = await timeRuns(reps, () => runBacktest(floorConfig, feed));
+  const floor = await timeRuns(reps, () => runBacktest(EMA_FLOOR_CONFIG, feed));
   report('    per-bar floor (1 order)', bars.length, floor.runs, EMA_TARGET);
-  const perOrder =
-    (median(ema.runs.map((x) => x.cpuMs)) - median(floor.runs.map((x) => x.cpuMs))) /
-    Math.max(1, r.fills.length - 1);
+  const orders = Math.max(1, r.fills.length - 1);
+  const floorMs = median(floor.runs.map((x) => x.cpuMs));
+  const perOrder = (median(ema.runs.map((x) => x.cpuMs)) - floorMs) / orders;
   process.stdout.write(
     `    ≈ ${(perOrder * 1000).toFixed(1)} µs cpu per order round trip (submit, fill, ledger, trade, trace)\n`,
+  );
+  // What the target leaves for the orders, and what the exact ledger's arithmetic alone costs of it: the
+  // decimal.js calls of one run are counted (untimed) and priced by a micro-measure on this machine.
+  const budgetMs = (bars.length / EMA_TARGET) * 1000;
+  const calls = await countDecimalCalls(() => runBacktest(EMA_BENCH_CONFIG, feed));
+  const callsPerOrder = calls / orders;
+  const opMicros = decimalOpMicros();
+  process.stdout.write(
+    `    at the target the run has ${budgetMs.toFixed(1)} ms; the per-bar floor takes ${floorMs.toFixed(1)} ms, leaving ` +
+      `${budgetMs > floorMs ? `${(((budgetMs - floorMs) / orders) * 1000).toFixed(1)} µs` : 'nothing'} per order\n` +
+      `    decimal.js arithmetic per order round trip: ${callsPerOrder.toFixed(1)} calls (${DECIMAL_ARITHMETIC.join(', ')}), ` +
+      `≈ ${opMicros.toFixed(2)} µs each here → ≈ ${(callsPerOrder * opMicros).toFixed(1)} µs per order\n`,
   );
 
   // (b) The SMC chain over the bundled sample.

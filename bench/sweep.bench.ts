@@ -5,6 +5,7 @@ import type { CandleSeries } from '../data/candles/series.ts';
 import { allocateSeries, OHLCV_COLUMNS } from '../data/candles/series.ts';
 import { generateUniverse, syntheticSeries } from '../data/synthetic/index.ts';
 import type { BacktestConfig } from '../engine/backtest/config.ts';
+import { runBacktest } from '../engine/backtest/run.ts';
 import { ResearchConfigSchema } from '../engine/research/config-schema.ts';
 import { expandGrid } from '../engine/research/grid/expand.ts';
 import { parseGridFile } from '../engine/research/grid/grid-file.ts';
@@ -12,7 +13,7 @@ import type { BacktestJobContext } from '../engine/research/jobs/backtest-job.ts
 import type { ConfigOutcome, ConfigTask } from '../engine/research/outcome.ts';
 import { ResearchPool } from '../engine/research/pool/pool.ts';
 import { runSweep } from '../engine/research/sweep.ts';
-import { EMA_BENCH_CONFIG, readBenchCsv } from './engine.bench.ts';
+import { EMA_BENCH_CONFIG, EMA_FLOOR_CONFIG, readBenchCsv } from './engine.bench.ts';
 
 /**
  * Sweep throughput through the research pool (issue 7), every config a full `runBacktest` in a worker:
@@ -299,6 +300,20 @@ export async function run(args: string[]): Promise<void> {
       `(1-worker CPU over 2-worker CPU)\n` +
       `  the machine's own 2-thread efficiency in the same rounds (a fixed loop, no allocation, 1 vs 2 threads): ` +
       `median ${pct(median(machine))} (${machine.map(pct).join(', ')})\n`,
+  );
+  // The ceiling any sweep through this engine has: a config-bar costs at least what a bar costs a single
+  // backtest that sends no order after its first (decisions, simulator bar walk, equity curve, metrics).
+  const floorCpu: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const c0 = process.cpuUsage();
+    await runBacktest(EMA_FLOOR_CONFIG, { baseTimeframe: '15m', candles: { BENCH: { '15m': bars } } });
+    const c = process.cpuUsage(c0);
+    if (i >= 2) floorCpu.push((c.user + c.system) / 1e6);
+  }
+  const floorRate = bars.length / median(floorCpu);
+  process.stdout.write(
+    `  ceiling: one backtest's per-bar floor (1 order, this thread) ${(floorRate / 1e6).toFixed(2)}M bars/s per core → ` +
+      `2 workers reach at most ${((2 * floorRate) / 1e6).toFixed(2)}M config-bars/s even if orders cost nothing (target 12M)\n`,
   );
   const sameRounds = [1, 2].every((w) =>
     timings[w as 1 | 2].every((t) =>

@@ -65,6 +65,17 @@ export interface TraderDeps {
   readonly probe?: AccountProbe;
 }
 
+/**
+ * {@link TraderDeps} with every optional field present (undefined when not given): the trader keeps one
+ * object shape whatever its caller passed (a backtest without the safety layer, one with it, live), so
+ * its reads of the dependencies stay monomorphic from one run to the next.
+ */
+type FixedDeps = Omit<TraderDeps, 'safety' | 'hooks' | 'probe'> & {
+  readonly safety: SafetyGate | undefined;
+  readonly hooks: TraderHooks | undefined;
+  readonly probe: AccountProbe | undefined;
+};
+
 export interface TraderOptions {
   readonly market: TraderMarket;
   readonly strategies: readonly StrategyBinding[];
@@ -95,6 +106,18 @@ function lastBarAtOrBefore(ts: Float64Array, t: number): number {
 
 function decOrNull(x: number | null): Decimal | null {
   return x === null || !Number.isFinite(x) ? null : dec(x);
+}
+
+/**
+ * An empty array already of the "any object" elements kind. An empty literal starts as small integers and
+ * changes kind on its first push; for arrays that live through a whole run that push comes long after the
+ * allocation site could learn it, so every run's first push deoptimised the code optimised in the run
+ * before (and everything it was inlined into, the backtest loop included).
+ */
+function objectArray<T>(): T[] {
+  const a: T[] = [null as unknown as T];
+  a.length = 0;
+  return a;
 }
 
 interface PendingSignal {
@@ -198,17 +221,19 @@ interface TargetOrder {
  * and the position state machine's reactions (stops, TPs, break-even) run in the next tick.
  */
 export class Trader {
-  private readonly deps: TraderDeps;
+  private readonly deps: FixedDeps;
   private readonly market: TraderMarket;
   private readonly strategies: readonly StrategyBinding[];
   private readonly recorder: TraceRecorder;
   readonly trades = new TradeBuilder();
-  private readonly intents: TraceIntent[] = [];
-  private readonly fills: TraceFill[] = [];
-  private readonly signals: PendingSignal[] = [];
+  private readonly intents: TraceIntent[] = objectArray();
+  private readonly fills: TraceFill[] = objectArray();
+  private readonly signals: PendingSignal[] = objectArray();
   private nSignals = 0;
   /** Broker events the position FSM still has to see. */
-  private queued: EngineEvent[] = [];
+  private queued: EngineEvent[] = objectArray();
+  /** The emptied previous `queued` array, reused as the next one (see routeQueued). */
+  private spareQueue: EngineEvent[] = objectArray();
   private readonly seenFills = new Set<string>();
   private readonly targetOrders = new Map<string, TargetOrder>();
   /** Strategy that owns each managed position. */
@@ -224,14 +249,26 @@ export class Trader {
   /** This tick sent something to the broker or processed its events (the safety check must follow). */
   private brokerTouched = false;
   /** Managed positions closed since the daily-loss tracker last heard of them. */
-  private readonly closedPositions: ManagedPosition[] = [];
+  private readonly closedPositions: ManagedPosition[] = objectArray();
   /** The write-ahead hook handed to executeAction (one function for the run, not one per action). */
   private readonly writeAheadIntent = (r: IntentRecord): void | Promise<void> => {
     return this.deps.hooks?.onIntent?.(r);
   };
 
   constructor(deps: TraderDeps, opts: TraderOptions) {
-    this.deps = deps;
+    this.deps = {
+      clock: deps.clock,
+      broker: deps.broker,
+      logger: deps.logger,
+      risk: deps.risk,
+      auction: deps.auction,
+      registry: deps.registry,
+      positions: deps.positions,
+      instruments: deps.instruments,
+      safety: deps.safety,
+      hooks: deps.hooks,
+      probe: deps.probe,
+    };
     this.market = opts.market;
     this.strategies = opts.strategies;
     for (const s of opts.strategies) {
@@ -290,10 +327,38 @@ export class Trader {
     }
     this.nSignals = n;
     const safetyDue = this.deps.safety?.due(now) ?? false;
-    if (n === 0 && this.queued.length === 0 && this.trailing === 0 && !safetyDue && !this.protectionDue) {
-      return undefined;
+    if (this.queued.length === 0 && this.trailing === 0 && !safetyDue && !this.protectionDue) {
+      if (n === 0) return undefined;
+      // Most signal ticks stop at the cooldown gate and nothing else is pending: settled here, as act would
+      // settle them, without an asynchronous call per tick.
+      if (this.closedPositions.length === 0 && !this.brokerTouched && this.allCoolingDown(now, n)) {
+        this.nSignals = 0;
+        return undefined;
+      }
     }
     return this.act(now, bars);
+  }
+
+  /**
+   * When each of the first `n` signals is a managed one whose symbol is cooling down (or that has no
+   * prepared strategy), records their cooldown outcomes as {@link managedCandidates} would and returns
+   * true; otherwise records nothing and returns false.
+   */
+  private allCoolingDown(now: number, n: number): boolean {
+    const cooldown = this.deps.risk.cooldown;
+    for (let j = 0; j < n; j++) {
+      const sig = this.signals[j];
+      const strategy = this.strategies[sig.strategyIdx];
+      if (strategy.policy.kind === 'target_exposure') return false;
+      if (strategy.prepared[sig.symbolIdx] === null) continue;
+      if (!cooldown.isActive(this.market.symbols[sig.symbolIdx], now)) return false;
+    }
+    for (let j = 0; j < n; j++) {
+      const sig = this.signals[j];
+      if (this.strategies[sig.strategyIdx].prepared[sig.symbolIdx] === null) continue;
+      this.recorder.setOutcome(sig.row, sig.strategyIdx, 'cooldown:SIGNAL_COOLDOWN');
+    }
+    return true;
   }
 
   /**
@@ -743,14 +808,17 @@ export class Trader {
   private async routeQueued(now: number): Promise<void> {
     if (this.queued.length > 0) this.brokerTouched = true;
     while (this.queued.length > 0) {
+      // Events arriving while a batch is routed go to the other array; the two take turns.
       const batch = this.queued;
-      this.queued = [];
+      this.queued = this.spareQueue;
       for (const e of batch) {
         const routed = this.positionEventOf(e);
         if (routed === null) continue;
         const actions = this.applyToPosition(routed.positionId, routed.event, now);
         if (actions.length > 0) await this.execute(now, routed.positionId, actions);
       }
+      batch.length = 0;
+      this.spareQueue = batch;
     }
   }
 

@@ -68,6 +68,62 @@ function strategyOf(
   }
 }
 
+interface LoopInput {
+  readonly timeline: Float64Array;
+  readonly bases: readonly CandleSeries[];
+  readonly feeders: readonly ((i: number) => void)[];
+  readonly lastClose: Float64Array;
+  readonly clock: SimulatedClock;
+  readonly baseMs: number;
+  readonly tradeFrom: number;
+  readonly sim: SimBroker;
+  readonly trader: Trader;
+  readonly onProgress: ((done: number, total: number) => void) | undefined;
+}
+
+/**
+ * The bar loop, apart from the assembly in runBacktest: it is the only hot part of a run, so the compiler
+ * optimises this small function rather than the whole of runBacktest (whose every deoptimisation cost a
+ * recompile of everything inlined into it).
+ */
+async function runLoop(
+  x: LoopInput,
+): Promise<{ curveTs: Float64Array; curveEq: Float64Array; points: number }> {
+  const { timeline, bases, feeders, lastClose, clock, baseMs, tradeFrom, sim, trader, onProgress } = x;
+  const nSym = bases.length;
+  const cursor = new Int32Array(nSym);
+  const bars = new Int32Array(nSym);
+  const curveTs = new Float64Array(timeline.length);
+  const curveEq = new Float64Array(timeline.length);
+  let points = 0;
+  const progressEvery = Math.max(1, Math.floor(timeline.length / 100));
+  for (let k = 0; k < timeline.length; k++) {
+    const t = timeline[k];
+    for (let s = 0; s < nSym; s++) {
+      const series = bases[s];
+      const i = cursor[s];
+      if (i < series.length && series.ts[i] === t) {
+        feeders[s](i);
+        lastClose[s] = series.close[i];
+        bars[s] = i;
+        cursor[s] = i + 1;
+      } else {
+        bars[s] = -1;
+      }
+    }
+    const close = t + baseMs;
+    clock.advanceTo(close);
+    if (close < tradeFrom) continue;
+    curveTs[points] = close;
+    curveEq[points] = sim.equityValue();
+    points++;
+    const work = trader.tick(close, bars);
+    if (work !== undefined) await work;
+    if (onProgress !== undefined && k % progressEvery === 0) onProgress(k, timeline.length);
+  }
+  return { curveTs, curveEq, points };
+}
+
 /** Strategy id as the trace shows it: the spec's id (the SMC strategy's own id is fixed). */
 function idOf(spec: StrategySpec): string {
   return spec.id;
@@ -237,38 +293,18 @@ export async function runBacktest(
   });
 
   // The run loop: cursors into each symbol's base series, one step per merged bar open time.
-  const nSym = symbols.length;
-  const feeders = bases.map((series) => sim.seriesFeeder(series));
-  const cursor = new Int32Array(nSym);
-  const bars = new Int32Array(nSym);
-  const curveTs = new Float64Array(timeline.length);
-  const curveEq = new Float64Array(timeline.length);
-  let points = 0;
-  const progressEvery = Math.max(1, Math.floor(timeline.length / 100));
-  for (let k = 0; k < timeline.length; k++) {
-    const t = timeline[k];
-    for (let s = 0; s < nSym; s++) {
-      const series = bases[s];
-      const i = cursor[s];
-      if (i < series.length && series.ts[i] === t) {
-        feeders[s](i);
-        lastClose[s] = series.close[i];
-        bars[s] = i;
-        cursor[s] = i + 1;
-      } else {
-        bars[s] = -1;
-      }
-    }
-    const close = t + baseMs;
-    clock.advanceTo(close);
-    if (close < tradeFrom) continue;
-    curveTs[points] = close;
-    curveEq[points] = sim.equityValue();
-    points++;
-    const work = trader.tick(close, bars);
-    if (work !== undefined) await work;
-    if (opts.onProgress !== undefined && k % progressEvery === 0) opts.onProgress(k, timeline.length);
-  }
+  const { curveTs, curveEq, points } = await runLoop({
+    timeline,
+    bases,
+    feeders: bases.map((series) => sim.seriesFeeder(series)),
+    lastClose,
+    clock,
+    baseMs,
+    tradeFrom,
+    sim,
+    trader,
+    onProgress: opts.onProgress,
+  });
   opts.onProgress?.(timeline.length, timeline.length);
 
   const equity = { ts: curveTs.slice(0, points), equity: curveEq.slice(0, points) };
@@ -309,7 +345,12 @@ export async function runBacktest(
     tClo,
   ]);
   logger.info(
-    { symbols: nSym, bars: timeline.length, trades: trades.length, final_equity: metrics.finalEquity },
+    {
+      symbols: symbols.length,
+      bars: timeline.length,
+      trades: trades.length,
+      final_equity: metrics.finalEquity,
+    },
     'BACKTEST_DONE',
   );
   return {

@@ -392,7 +392,8 @@ function onMark(
   const long = next.side === 'long';
   const best =
     next.bestPrice === null ? price : long ? dmax(next.bestPrice, price) : dmin(next.bestPrice, price);
-  next = { ...next, bestPrice: best };
+  // Most marks leave the best price where it was (dmax/dmin return it): the position stays the same object.
+  if (best !== next.bestPrice) next = { ...next, bestPrice: best };
   if (cannotTighten(long, best, atr * ctx.config.trailing_atr_multiple, next.stopPrice)) {
     return { position: next, actions: [] };
   }

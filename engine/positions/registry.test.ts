@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { d, openedPosition } from '../../test/kit/trading.ts';
 import { entryClientId, parseClientId, positionIdFor, stopClientId, tpClientId } from './client-id.ts';
 import { deserializePosition, PositionRegistry, serializePosition } from './registry.ts';
+import { isActive, type ManagedPosition, type PositionState } from './types.ts';
 
 describe('PositionRegistry', () => {
   it('keeps one active position per symbol; getAllActive vs getAll', () => {
@@ -16,6 +18,41 @@ describe('PositionRegistry', () => {
     expect(reg.getAll().map((p) => p.id)).toEqual(['sig-BTC-1', 'sig-BTC-2']);
     expect(reg.pruneFinished()).toBe(1);
     expect(reg.getAll().map((p) => p.id)).toEqual(['sig-BTC-2']);
+  });
+
+  it('its active index and latest partial close match a scan of every position, whatever the updates', () => {
+    const states: PositionState[] = ['PENDING', 'OPEN', 'TP1_FILLED', 'CLOSED', 'CANCELLED'];
+    const base = openedPosition({ id: 'p' }).position;
+    const op = fc.record({
+      id: fc.integer({ min: 0, max: 5 }),
+      state: fc.constantFrom(...states),
+      partial: fc.option(fc.integer({ min: 0, max: 50 })),
+      prune: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const reg = new PositionRegistry();
+        for (const o of ops) {
+          // one symbol per id, so a second active position for a symbol never arises
+          const p: ManagedPosition = {
+            ...base,
+            id: `p${o.id}`,
+            symbol: `S${o.id}`,
+            state: o.state,
+            lastPartialCloseAt: o.partial,
+          };
+          reg.put(p);
+          if (o.prune) reg.pruneFinished();
+          const all = reg.getAll();
+          const active = all.filter(isActive);
+          expect(reg.getAllActive().map((x) => x.id)).toEqual(active.map((x) => x.id));
+          expect([...reg.activeSymbols()]).toEqual(active.map((x) => x.symbol));
+          for (const x of all) expect(reg.getActiveBySymbol(x.symbol)).toBe(isActive(x) ? x : undefined);
+          const partials = all.flatMap((x) => (x.lastPartialCloseAt === null ? [] : [x.lastPartialCloseAt]));
+          expect(reg.lastPartialCloseAt()).toBe(partials.length > 0 ? Math.max(...partials) : null);
+        }
+      }),
+    );
   });
 
   it('serializes to JSON and back without losing a digit', () => {

@@ -12,6 +12,15 @@ import { isActive } from './types.ts';
  */
 export class PositionRegistry {
   private readonly byId = new Map<string, ManagedPosition>();
+  /**
+   * The active positions, in `byId` order: an index, because the trader asks for them on every tick with
+   * work while `byId` keeps every finished position of the run.
+   */
+  private readonly active = new Map<string, ManagedPosition>();
+  /** Latest `lastPartialCloseAt` over `byId`, kept up to date unless `partialStale`. */
+  private latestPartialClose: number | null = null;
+  /** A position's `lastPartialCloseAt` went back or a position left: recompute on the next read. */
+  private partialStale = false;
 
   constructor(positions: Iterable<ManagedPosition> = []) {
     for (const p of positions) this.put(p);
@@ -23,13 +32,13 @@ export class PositionRegistry {
 
   /** The active position of `symbol`, if any. */
   getActiveBySymbol(symbol: SymbolId): ManagedPosition | undefined {
-    for (const p of this.byId.values()) if (p.symbol === symbol && isActive(p)) return p;
+    for (const p of this.active.values()) if (p.symbol === symbol) return p;
     return undefined;
   }
 
   /** Active positions (PENDING, OPEN, TP1_FILLED, TP2_FILLED), in insertion order. */
   getAllActive(): ManagedPosition[] {
-    return [...this.byId.values()].filter(isActive);
+    return [...this.active.values()];
   }
 
   /** Every position, finished ones included. */
@@ -38,7 +47,9 @@ export class PositionRegistry {
   }
 
   activeSymbols(): Set<SymbolId> {
-    return new Set(this.getAllActive().map((p) => p.symbol));
+    const out = new Set<SymbolId>();
+    for (const p of this.active.values()) out.add(p.symbol);
+    return out;
   }
 
   /** Inserts or replaces; refuses a second active position for one symbol. */
@@ -49,7 +60,33 @@ export class PositionRegistry {
         throw new Error(`registry already has active position ${other.id} for ${p.symbol}; refusing ${p.id}`);
       }
     }
+    this.store(p);
+  }
+
+  /** Stores `p` (new or replacing its id) and keeps the active index and the latest partial close. */
+  private store(p: ManagedPosition): void {
+    const prev = this.byId.get(p.id);
     this.byId.set(p.id, p);
+    if (isActive(p)) {
+      // A replaced id keeps its place in both maps; a new id goes last in both.
+      if (this.active.has(p.id) || prev === undefined) this.active.set(p.id, p);
+      else this.reindex(); // a finished position active again: its place is its first insertion
+    } else {
+      this.active.delete(p.id);
+    }
+    const t = p.lastPartialCloseAt;
+    if (t !== (prev?.lastPartialCloseAt ?? null)) {
+      if (t !== null && (this.latestPartialClose === null || t >= this.latestPartialClose)) {
+        this.latestPartialClose = t;
+      } else {
+        this.partialStale = true;
+      }
+    }
+  }
+
+  private reindex(): void {
+    this.active.clear();
+    for (const [id, p] of this.byId) if (isActive(p)) this.active.set(id, p);
   }
 
   /** Runs one FSM transition on a stored position and stores the result. */
@@ -57,7 +94,7 @@ export class PositionRegistry {
     const p = this.byId.get(id);
     if (p === undefined) throw new Error(`no position ${id} in the registry`);
     const t = transition(p, e, ctx);
-    this.byId.set(id, t.position);
+    if (t.position !== p) this.store(t.position);
     return t;
   }
 
@@ -70,16 +107,22 @@ export class PositionRegistry {
         n++;
       }
     }
+    if (n > 0) this.partialStale = true;
     return n;
   }
 
   /** The most recent TP1/TP2 partial close of any position (auction partial-close cooldown). */
   lastPartialCloseAt(): number | null {
-    let t: number | null = null;
-    for (const p of this.byId.values()) {
-      if (p.lastPartialCloseAt !== null && (t === null || p.lastPartialCloseAt > t)) t = p.lastPartialCloseAt;
+    if (this.partialStale) {
+      let t: number | null = null;
+      for (const p of this.byId.values()) {
+        if (p.lastPartialCloseAt !== null && (t === null || p.lastPartialCloseAt > t))
+          t = p.lastPartialCloseAt;
+      }
+      this.latestPartialClose = t;
+      this.partialStale = false;
     }
-    return t;
+    return this.latestPartialClose;
   }
 
   snapshot(): ManagedPosition[] {

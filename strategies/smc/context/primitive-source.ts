@@ -1,5 +1,9 @@
 import type { Timeframe } from '../../../data/timeframes.ts';
-import type { StructureEvent } from '../primitives/bos-choch/bos-choch.ts';
+import {
+  KIND_BOS_CODE,
+  STRUCTURE_CONFIRMED,
+  type StructureEventColumns,
+} from '../primitives/bos-choch/bos-choch.ts';
 import {
   BosChochDetector,
   FVG_GAP,
@@ -111,7 +115,9 @@ class PrimitiveStructureSource implements StructureSource {
     det.bos.update(to);
     det.ob?.update(to);
     det.fvg?.update(to);
-    const breaks = det.bos.events;
+    const breaks = det.bos.columns;
+    const nBreaks = breaks.count;
+    const breakKnownAt = breaks.knownAt;
     const obs = det.ob?.events ?? NO_EVENTS;
     const gaps = det.fvg?.columns ?? NO_GAPS;
     // The same steps as consume() per event bar, with the cursors and each stream's next knownAt in locals.
@@ -119,7 +125,7 @@ class PrimitiveStructureSource implements StructureSource {
     let bc = this.bosCursor;
     let oc = this.obCursor;
     let fc = this.fvgCursor;
-    let nb = bc < breaks.length ? breaks[bc].knownAt : INF;
+    let nb = bc < nBreaks ? breakKnownAt[bc] : INF;
     let no = oc < obs.length ? obs[oc].knownAt : INF;
     const nGaps = gaps.count;
     const gapKnownAt = gaps.knownAt;
@@ -130,10 +136,10 @@ class PrimitiveStructureSource implements StructureSource {
         if (nf < j) j = nf;
         if (!(j <= to)) return;
         while (nb <= j) {
-          const e = breaks[bc++];
-          nb = bc < breaks.length ? breaks[bc].knownAt : INF;
-          if (e.type !== 'structure') continue;
-          onBreak(breakOf(e));
+          const k = bc++;
+          nb = bc < nBreaks ? breakKnownAt[bc] : INF;
+          if (breaks.type[k] !== STRUCTURE_CONFIRMED) continue;
+          onBreak(breakOf(breaks, k));
         }
         const changed = no <= j || nf <= j;
         while (no <= j) {
@@ -164,11 +170,11 @@ class PrimitiveStructureSource implements StructureSource {
 
   /** Applies the detectors' unread events known at or before bar `upTo`; true when a zone changed. */
   private consume(det: Detectors, upTo: number, onBreak: (ev: StructureBreak) => void): boolean {
-    const breaks = det.bos.events;
-    while (this.bosCursor < breaks.length && breaks[this.bosCursor].knownAt <= upTo) {
-      const e = breaks[this.bosCursor++];
-      if (e.type !== 'structure') continue;
-      onBreak(breakOf(e));
+    const breaks = det.bos.columns;
+    while (this.bosCursor < breaks.count && breaks.knownAt[this.bosCursor] <= upTo) {
+      const k = this.bosCursor++;
+      if (breaks.type[k] !== STRUCTURE_CONFIRMED) continue;
+      onBreak(breakOf(breaks, k));
     }
     const obs = det.ob?.events ?? NO_EVENTS;
     const obFrom = this.obCursor;
@@ -211,14 +217,14 @@ export function createPrimitiveStructureSource(
   return new PrimitiveStructureSource(swingLength, opts.zones ?? true);
 }
 
-/** A confirmed break as the structure feature reads it. */
-function breakOf(e: StructureEvent): StructureBreak {
+/** Confirmed break `k` of the detector's event columns as the structure feature reads it. */
+function breakOf(c: StructureEventColumns, k: number): StructureBreak {
   return {
-    dir: e.dir,
-    kind: e.kind,
-    level: e.level,
-    anchor: e.anchor,
-    brokenIndex: e.brokenIndex,
-    knownAt: e.knownAt,
+    dir: c.dir[k] === 1 ? 1 : -1,
+    kind: c.kind[k] === KIND_BOS_CODE ? 'BOS' : 'CHOCH',
+    level: c.level[k],
+    anchor: c.anchor[k],
+    brokenIndex: c.brokenIndex[k],
+    knownAt: c.knownAt[k],
   };
 }

@@ -1,3 +1,4 @@
+import { grown } from '../shared/dense.ts';
 import { MinHeap } from '../shared/heap.ts';
 import type { SwingDetector } from '../swings/swings.ts';
 import {
@@ -46,38 +47,135 @@ export interface BosChochOptions {
   readonly closeBreak: boolean;
 }
 
-interface SwingRec {
-  readonly anchor: number;
-  readonly dir: Dir;
-  readonly level: number;
-  readonly level32: number;
-  broken: number;
-  alive: boolean;
-  cand: Candidate | undefined;
+/** `StructureEventColumns.type` of a `structure` event. */
+export const STRUCTURE_CONFIRMED = 0;
+/** `StructureEventColumns.type` of a `structure-cancelled` event. */
+export const STRUCTURE_CANCELLED = 1;
+/** `StructureEventColumns.kind` of a BOS; CHoCH is {@link KIND_CHOCH_CODE}. */
+export const KIND_BOS_CODE = 1;
+export const KIND_CHOCH_CODE = 2;
+
+const TYPES = ['structure', 'structure-cancelled'] as const;
+
+/**
+ * The structure events of a detector as parallel typed columns (no per-event objects on the hot path):
+ * event k is `type[k]` ({@link STRUCTURE_CONFIRMED} / {@link STRUCTURE_CANCELLED}), `anchor[k]`,
+ * `knownAt[k]`, `kind[k]` ({@link KIND_BOS_CODE} / {@link KIND_CHOCH_CODE}), `dir[k]`, `level[k]` and
+ * `brokenIndex[k]`, as in {@link StructureEvent}. Columns are replaced when they grow: re-read them after
+ * every `update`.
+ */
+export class StructureEventColumns {
+  count = 0;
+  type: Uint8Array;
+  anchor: Int32Array;
+  knownAt: Int32Array;
+  kind: Uint8Array;
+  dir: Int8Array;
+  level: Float64Array;
+  brokenIndex: Int32Array;
+  /** The detector's candidate (pattern) the event belongs to: where its four swings are kept. */
+  cand: Int32Array;
+
+  constructor(capacity: number) {
+    const c = Math.max(64, capacity);
+    this.type = new Uint8Array(c);
+    this.anchor = new Int32Array(c);
+    this.knownAt = new Int32Array(c);
+    this.kind = new Uint8Array(c);
+    this.dir = new Int8Array(c);
+    this.level = new Float64Array(c);
+    this.brokenIndex = new Int32Array(c);
+    this.cand = new Int32Array(c);
+  }
+
+  push(
+    type: number,
+    anchor: number,
+    knownAt: number,
+    kind: number,
+    dir: number,
+    level: number,
+    brokenIndex: number,
+    cand: number,
+  ): void {
+    if (this.count === this.type.length) this.grow();
+    const k = this.count++;
+    this.type[k] = type;
+    this.anchor[k] = anchor;
+    this.knownAt[k] = knownAt;
+    this.kind[k] = kind;
+    this.dir[k] = dir;
+    this.level[k] = level;
+    this.brokenIndex[k] = brokenIndex;
+    this.cand[k] = cand;
+  }
+
+  private grow(): void {
+    const c = this.type.length * 2;
+    this.type = grown(this.type, new Uint8Array(c));
+    this.anchor = grown(this.anchor, new Int32Array(c));
+    this.knownAt = grown(this.knownAt, new Int32Array(c));
+    this.kind = grown(this.kind, new Uint8Array(c));
+    this.dir = grown(this.dir, new Int8Array(c));
+    this.level = grown(this.level, new Float64Array(c));
+    this.brokenIndex = grown(this.brokenIndex, new Int32Array(c));
+    this.cand = grown(this.cand, new Int32Array(c));
+  }
 }
 
-interface Candidate {
-  readonly rec: SwingRec;
-  readonly kind: StructureKind;
-  readonly dir: Dir;
-  readonly swingAnchors: readonly [number, number, number, number];
-  readonly swingLevels: readonly [number, number, number, number];
-  state: 'pending' | 'confirmed' | 'cancelled';
-}
+/** Candidate states. */
+const PENDING = 0;
+const CONFIRMED = 1;
+const CANCELLED = 2;
 
+/**
+ * Swing records and pattern candidates live in typed columns indexed by id (a swing record per swing, a
+ * candidate per matching window): a whole-series run sees tens of thousands of swings, and one object per
+ * swing and per candidate was most of what the detector allocated.
+ */
 export class BosChochDetector implements Incremental<StructureEvent> {
-  readonly events: StructureEvent[] = [];
+  /** The events as typed columns: what the pipeline reads. */
+  readonly columns: StructureEventColumns;
   readonly warmup: number;
   processed = 0;
   private readonly closeBreak: boolean;
-  private readonly recs: SwingRec[] = [];
-  private readonly stack: SwingRec[] = [];
+  private readonly objects: StructureEvent[] = [];
+
+  // Swing records, by id (the order swings arrived in).
+  private nRecs = 0;
+  private recAnchor: Int32Array;
+  private recDir: Int8Array;
+  private recLevel: Float64Array;
+  /** The level rounded to float32, as the reference stores it and compares the break against. */
+  private recLevel32: Float64Array;
+  /** Bar that broke the level, -1 while unbroken. */
+  private recBroken: Int32Array;
+  /** 0 once revoked (a more extreme swing replaced it in its run). */
+  private recAlive: Uint8Array;
+  /** Candidate anchored on this swing (its s2), -1 when none. */
+  private recCand: Int32Array;
+
+  /** Ids of the alternating swing list (a revocation pops the top). */
+  private stack: Int32Array;
+  private stackLen = 0;
+
+  // Candidates, by id: the rec of s2, kind, direction, state and the four swings (anchors, levels).
+  private nCands = 0;
+  private candRec: Int32Array;
+  private candKind: Uint8Array;
+  private candDir: Int8Array;
+  private candState: Uint8Array;
+  private candAnchors: Int32Array;
+  private candLevels: Float64Array;
+
+  /** Candidates a later fact may still cancel, oldest first. */
+  private live = new Int32Array(16);
+  private liveLen = 0;
+
   /** Unbroken swing highs keyed by level (break when a bar rises above the smallest). */
   private readonly highWatch = new MinHeap();
   /** Unbroken swing lows keyed by -level (break when a bar falls below the largest). */
   private readonly lowWatch = new MinHeap();
-  /** Candidates a later fact may still cancel. */
-  private readonly live: Candidate[] = [];
   private cursor = 0;
   private finished = false;
 
@@ -88,22 +186,89 @@ export class BosChochDetector implements Incremental<StructureEvent> {
   ) {
     this.closeBreak = options.closeBreak;
     this.warmup = swings.warmup;
+    // Initial room only (they grow): about one swing per 8 bars at swingLength 5, a candidate per 3 swings.
+    const recs = Math.max(64, Math.ceil(bars.length / (swings.swingLength + 2)));
+    this.recAnchor = new Int32Array(recs);
+    this.recDir = new Int8Array(recs);
+    this.recLevel = new Float64Array(recs);
+    this.recLevel32 = new Float64Array(recs);
+    this.recBroken = new Int32Array(recs);
+    this.recAlive = new Uint8Array(recs);
+    this.recCand = new Int32Array(recs);
+    this.stack = new Int32Array(recs);
+    const cands = Math.max(64, recs >> 1);
+    this.candRec = new Int32Array(cands);
+    this.candKind = new Uint8Array(cands);
+    this.candDir = new Int8Array(cands);
+    this.candState = new Uint8Array(cands);
+    this.candAnchors = new Int32Array(cands * 4);
+    this.candLevels = new Float64Array(cands * 4);
+    this.columns = new StructureEventColumns(cands);
+  }
+
+  /**
+   * Every event so far as objects, built on first access from `columns` (append-only, so the array is only
+   * extended); consumers on the hot path read `columns` instead.
+   */
+  get events(): readonly StructureEvent[] {
+    const c = this.columns;
+    const out = this.objects;
+    for (let k = out.length; k < c.count; k++) {
+      const q = 4 * c.cand[k];
+      const a = this.candAnchors;
+      const l = this.candLevels;
+      out.push({
+        type: TYPES[c.type[k]],
+        anchor: c.anchor[k],
+        knownAt: c.knownAt[k],
+        kind: c.kind[k] === KIND_BOS_CODE ? 'BOS' : 'CHOCH',
+        dir: c.dir[k] === 1 ? 1 : -1,
+        level: c.level[k],
+        brokenIndex: c.brokenIndex[k],
+        swingAnchors: [a[q], a[q + 1], a[q + 2], a[q + 3]],
+        swingLevels: [l[q], l[q + 1], l[q + 2], l[q + 3]],
+      });
+    }
+    return out;
   }
 
   update(t: number): void {
     // Swing events carry knownAt, so advancing the swings first and consuming them bar by bar is exact.
     this.swings.update(t);
     const c = this.swings.columns;
+    const swingKnownAt = c.knownAt;
+    const swingCount = c.count;
     const up = this.closeBreak ? this.bars.close : this.bars.high;
     const down = this.closeBreak ? this.bars.close : this.bars.low;
     const highWatch = this.highWatch;
     const lowWatch = this.lowWatch;
-    for (let b = this.processed; b <= t; b++) {
+    // Per bar: first the breaks of the watched levels, then the swings that became known at it. Between
+    // bars where swings arrive, only the two nearest watched levels matter, so they sit in locals and the
+    // scan stops only at a bar that crosses one (an empty heap's top key is +Infinity: nothing is checked).
+    let b = this.processed;
+    while (b <= t) {
+      let stop = t + 1;
+      if (this.cursor < swingCount) {
+        const k = swingKnownAt[this.cursor];
+        if (k < stop) stop = Math.max(k, b);
+      }
+      let above = highWatch.topKey();
+      let below = -lowWatch.topKey();
+      for (; b < stop; b++) {
+        if (up[b] > above || down[b] < below) {
+          this.processed = b + 1;
+          this.checkWatches(b);
+          above = highWatch.topKey();
+          below = -lowWatch.topKey();
+        }
+      }
+      if (b > t) break;
       this.processed = b + 1;
-      // (an empty heap's top key is +Infinity: no break is checked)
-      if (up[b] > highWatch.topKey() || down[b] < -lowWatch.topKey()) this.checkWatches(b);
-      if (this.cursor < c.count && c.knownAt[this.cursor] <= b) this.consumeSwings(b);
+      if (up[b] > above || down[b] < below) this.checkWatches(b);
+      this.consumeSwings(b);
+      b++;
     }
+    if (this.processed < t + 1) this.processed = t + 1;
   }
 
   finish(): void {
@@ -113,27 +278,25 @@ export class BosChochDetector implements Incremental<StructureEvent> {
     this.consumeSwings(Number.POSITIVE_INFINITY);
   }
 
-  private upPrice(j: number): number {
-    return this.closeBreak ? this.bars.close[j] : this.bars.high[j];
-  }
-
-  private downPrice(j: number): number {
-    return this.closeBreak ? this.bars.close[j] : this.bars.low[j];
-  }
-
   private checkWatches(b: number): void {
-    const up = this.upPrice(b);
+    const up = this.closeBreak ? this.bars.close[b] : this.bars.high[b];
     while (this.highWatch.size > 0 && up > this.highWatch.topKey()) {
-      const rec = this.recs[this.highWatch.topId()];
+      const id = this.highWatch.topId();
       this.highWatch.pop();
-      if (rec.alive && rec.broken < 0 && b >= rec.anchor + 2) this.onBroken(rec, b);
+      this.brokenAt(id, b);
     }
-    const down = this.downPrice(b);
+    const down = this.closeBreak ? this.bars.close[b] : this.bars.low[b];
     while (this.lowWatch.size > 0 && down < -this.lowWatch.topKey()) {
-      const rec = this.recs[this.lowWatch.topId()];
+      const id = this.lowWatch.topId();
       this.lowWatch.pop();
-      if (rec.alive && rec.broken < 0 && b >= rec.anchor + 2) this.onBroken(rec, b);
+      this.brokenAt(id, b);
     }
+  }
+
+  /** A watched swing's level was crossed at bar b: a break when the swing still stands and b ≥ anchor+2. */
+  private brokenAt(id: number, b: number): void {
+    if (this.recAlive[id] === 1 && this.recBroken[id] < 0 && b >= this.recAnchor[id] + 2)
+      this.onBroken(id, b);
   }
 
   private consumeSwings(b: number): void {
@@ -141,8 +304,7 @@ export class BosChochDetector implements Incremental<StructureEvent> {
     while (this.cursor < c.count && c.knownAt[this.cursor] <= b) {
       const k = this.cursor++;
       if (c.revoked[k] === 1) {
-        const top = this.stack.pop();
-        if (top !== undefined) top.alive = false;
+        if (this.stackLen > 0) this.recAlive[this.stack[--this.stackLen]] = 0;
         continue;
       }
       this.addSwing(c.anchor[k], c.knownAt[k], c.dir[k] === 1 ? 1 : -1, c.level[k]);
@@ -151,26 +313,18 @@ export class BosChochDetector implements Incremental<StructureEvent> {
 
   private addSwing(anchor: number, knownAt: number, dir: Dir, level: number): void {
     const level32 = Math.fround(level);
-    const rec: SwingRec = {
-      anchor,
-      dir,
-      level,
-      level32,
-      broken: -1,
-      alive: true,
-      cand: undefined,
-    };
-    const id = this.recs.length;
-    this.recs.push(rec);
-    this.stack.push(rec);
+    if (this.nRecs === this.recAnchor.length) this.growRecs();
+    const id = this.nRecs++;
+    this.stack[this.stackLen++] = id;
     // The break may already have happened between anchor+2 and now (at most swingLength bars back).
     const last = Math.min(knownAt, this.processed - 1);
     const bars = this.bars;
+    let broken = -1;
     if (dir === 1) {
       const up = this.closeBreak ? bars.close : bars.high;
       for (let j = anchor + 2; j <= last; j++) {
         if (up[j] > level32) {
-          rec.broken = j;
+          broken = j;
           break;
         }
       }
@@ -178,120 +332,171 @@ export class BosChochDetector implements Incremental<StructureEvent> {
       const down = this.closeBreak ? bars.close : bars.low;
       for (let j = anchor + 2; j <= last; j++) {
         if (down[j] < level32) {
-          rec.broken = j;
+          broken = j;
           break;
         }
       }
     }
-    if (rec.broken < 0) {
+    this.recAnchor[id] = anchor;
+    this.recDir[id] = dir;
+    this.recLevel[id] = level;
+    this.recLevel32[id] = level32;
+    this.recBroken[id] = broken;
+    this.recAlive[id] = 1;
+    this.recCand[id] = -1;
+    if (broken < 0) {
       if (dir === 1) this.highWatch.push(level32, id);
       else this.lowWatch.push(-level32, id);
     }
-    if (this.stack.length >= 4) this.evaluate(knownAt);
+    if (this.stackLen >= 4) this.evaluate(knownAt);
   }
 
   private evaluate(knownAt: number): void {
-    const n = this.stack.length;
+    const n = this.stackLen;
     const s1 = this.stack[n - 4];
     const s2 = this.stack[n - 3];
     const s3 = this.stack[n - 2];
     const s4 = this.stack[n - 1];
-    const a = s1.level;
-    const b = s2.level;
-    const c = s3.level;
-    const d = s4.level;
-    let kind: StructureKind | undefined;
+    const dirs = this.recDir;
+    const levels = this.recLevel;
+    const a = levels[s1];
+    const b = levels[s2];
+    const c = levels[s3];
+    const d = levels[s4];
+    let kind = 0;
     let dir: Dir = 1;
-    if (s1.dir === -1 && s2.dir === 1 && s3.dir === -1 && s4.dir === 1) {
-      if (a < c && c < b && b < d) kind = 'BOS';
-      else if (d > b && b > a && a > c) kind = 'CHOCH';
+    if (dirs[s1] === -1 && dirs[s2] === 1 && dirs[s3] === -1 && dirs[s4] === 1) {
+      if (a < c && c < b && b < d) kind = KIND_BOS_CODE;
+      else if (d > b && b > a && a > c) kind = KIND_CHOCH_CODE;
       dir = 1;
-    } else if (s1.dir === 1 && s2.dir === -1 && s3.dir === 1 && s4.dir === -1) {
-      if (a > c && c > b && b > d) kind = 'BOS';
-      else if (d < b && b < a && a < c) kind = 'CHOCH';
+    } else if (dirs[s1] === 1 && dirs[s2] === -1 && dirs[s3] === 1 && dirs[s4] === -1) {
+      if (a > c && c > b && b > d) kind = KIND_BOS_CODE;
+      else if (d < b && b < a && a < c) kind = KIND_CHOCH_CODE;
       dir = -1;
     }
     // Re-evaluation after the fourth swing was replaced by a more extreme one can only turn a window true,
     // never false (every condition wants s4 further out), so an existing candidate stands.
-    if (kind === undefined || s2.cand !== undefined) return;
-    const cand: Candidate = {
-      rec: s2,
-      kind,
-      dir,
-      swingAnchors: [s1.anchor, s2.anchor, s3.anchor, s4.anchor],
-      swingLevels: [a, b, c, d],
-      state: 'pending',
-    };
-    s2.cand = cand;
-    this.live.push(cand);
-    if (s2.broken >= 0) this.confirm(cand, knownAt);
+    if (kind === 0 || this.recCand[s2] >= 0) return;
+    if (this.nCands === this.candRec.length) this.growCands();
+    const cand = this.nCands++;
+    this.candRec[cand] = s2;
+    this.candKind[cand] = kind;
+    this.candDir[cand] = dir;
+    this.candState[cand] = PENDING;
+    const q = 4 * cand;
+    const anchors = this.candAnchors;
+    const recAnchor = this.recAnchor;
+    anchors[q] = recAnchor[s1];
+    anchors[q + 1] = recAnchor[s2];
+    anchors[q + 2] = recAnchor[s3];
+    anchors[q + 3] = recAnchor[s4];
+    const lv = this.candLevels;
+    lv[q] = a;
+    lv[q + 1] = b;
+    lv[q + 2] = c;
+    lv[q + 3] = d;
+    this.recCand[s2] = cand;
+    if (this.liveLen === this.live.length) this.live = grown(this.live, new Int32Array(this.liveLen * 2));
+    this.live[this.liveLen++] = cand;
+    if (this.recBroken[s2] >= 0) this.confirm(cand, knownAt);
     this.prune();
   }
 
-  private onBroken(rec: SwingRec, b: number): void {
-    rec.broken = b;
-    const cand = rec.cand;
-    if (cand === undefined) return;
-    if (cand.state === 'pending') this.confirm(cand, b);
-    else if (cand.state === 'cancelled') this.emit(cand, 'structure-cancelled', b);
+  private onBroken(rec: number, b: number): void {
+    this.recBroken[rec] = b;
+    const cand = this.recCand[rec];
+    if (cand < 0) return;
+    const state = this.candState[cand];
+    if (state === PENDING) this.confirm(cand, b);
+    else if (state === CANCELLED) this.emit(cand, STRUCTURE_CANCELLED, b);
   }
 
-  private confirm(cand: Candidate, knownAt: number): void {
-    cand.state = 'confirmed';
-    this.emit(cand, 'structure', knownAt);
-    const anchor = cand.rec.anchor;
-    const broken = cand.rec.broken;
+  private confirm(cand: number, knownAt: number): void {
+    this.candState[cand] = CONFIRMED;
+    this.emit(cand, STRUCTURE_CONFIRMED, knownAt);
+    const rec = this.candRec[cand];
+    const anchor = this.recAnchor[rec];
+    const broken = this.recBroken[rec];
+    const state = this.candState;
+    const candRec = this.candRec;
     // in place, in order (kept candidates move down to w)
     const live = this.live;
+    const n = this.liveLen;
     let w = 0;
-    for (let r = 0; r < live.length; r++) {
+    for (let r = 0; r < n; r++) {
       const k = live[r];
-      if (k === cand || k.rec.anchor >= anchor || k.state === 'cancelled') {
-        if (k.state !== 'cancelled') live[w++] = k;
+      const kState = state[k];
+      const kRec = candRec[k];
+      if (k === cand || this.recAnchor[kRec] >= anchor || kState === CANCELLED) {
+        if (kState !== CANCELLED) live[w++] = k;
         continue;
       }
-      if (k.state === 'pending') {
+      if (kState === PENDING) {
         // Its break, if any, comes after now and so after this one's: cancelled before it is ever published.
-        k.state = 'cancelled';
+        state[k] = CANCELLED;
         live[w++] = k;
-      } else if (k.rec.broken >= broken) {
-        k.state = 'cancelled';
-        this.emit(k, 'structure-cancelled', knownAt);
+      } else if (this.recBroken[kRec] >= broken) {
+        state[k] = CANCELLED;
+        this.emit(k, STRUCTURE_CANCELLED, knownAt);
       } else {
         live[w++] = k;
       }
     }
-    live.length = w;
+    this.liveLen = w;
   }
 
   /** Drops confirmed candidates no future fact can cancel (its break lies before any future fact's anchor+2). */
   private prune(): void {
-    const n = this.stack.length;
+    const n = this.stackLen;
     if (n < 3) return;
-    const minFutureBreak = this.stack[n - 3].anchor + 2;
+    const minFutureBreak = this.recAnchor[this.stack[n - 3]] + 2;
     // in place (this runs once per swing): keep the order, drop the settled ones
     const live = this.live;
+    const len = this.liveLen;
     let w = 0;
-    for (let r = 0; r < live.length; r++) {
+    for (let r = 0; r < len; r++) {
       const k = live[r];
-      if (k.state === 'confirmed' && k.rec.broken < minFutureBreak) continue;
+      if (this.candState[k] === CONFIRMED && this.recBroken[this.candRec[k]] < minFutureBreak) continue;
       live[w++] = k;
     }
-    live.length = w;
+    this.liveLen = w;
   }
 
-  private emit(cand: Candidate, type: StructureEvent['type'], knownAt: number): void {
-    this.events.push({
+  private emit(cand: number, type: number, knownAt: number): void {
+    const rec = this.candRec[cand];
+    this.columns.push(
       type,
-      anchor: cand.rec.anchor,
+      this.recAnchor[rec],
       knownAt,
-      kind: cand.kind,
-      dir: cand.dir,
-      level: cand.rec.level32,
-      brokenIndex: cand.rec.broken,
-      swingAnchors: cand.swingAnchors,
-      swingLevels: cand.swingLevels,
-    });
+      this.candKind[cand],
+      this.candDir[cand],
+      this.recLevel32[rec],
+      this.recBroken[rec],
+      cand,
+    );
+  }
+
+  private growRecs(): void {
+    const c = this.recAnchor.length * 2;
+    this.recAnchor = grown(this.recAnchor, new Int32Array(c));
+    this.recDir = grown(this.recDir, new Int8Array(c));
+    this.recLevel = grown(this.recLevel, new Float64Array(c));
+    this.recLevel32 = grown(this.recLevel32, new Float64Array(c));
+    this.recBroken = grown(this.recBroken, new Int32Array(c));
+    this.recAlive = grown(this.recAlive, new Uint8Array(c));
+    this.recCand = grown(this.recCand, new Int32Array(c));
+    // the stack never holds more ids than there are records
+    this.stack = grown(this.stack, new Int32Array(c));
+  }
+
+  private growCands(): void {
+    const c = this.candRec.length * 2;
+    this.candRec = grown(this.candRec, new Int32Array(c));
+    this.candKind = grown(this.candKind, new Uint8Array(c));
+    this.candDir = grown(this.candDir, new Int8Array(c));
+    this.candState = grown(this.candState, new Uint8Array(c));
+    this.candAnchors = grown(this.candAnchors, new Int32Array(4 * c));
+    this.candLevels = grown(this.candLevels, new Float64Array(4 * c));
   }
 }
 

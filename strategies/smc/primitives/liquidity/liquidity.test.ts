@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { barsFromSteps, eventSubject, primitiveContract } from '../contract/primitive-contract.ts';
-import { SwingDetector } from '../swings/swings.ts';
-import { LiquidityDetector, liquidity, referenceLiquidityRange } from './liquidity.ts';
+import { SwingDetector, swingHighsLows } from '../swings/swings.ts';
+import type { Bars, ReferenceTable } from '../types.ts';
+import { LiquidityDetector, liquidity, referenceLiquidityRange, renderLiquidity } from './liquidity.ts';
 
 const eurusd = async () => (await import('../../../../test/conformance/fixture.ts')).eurusd();
 
@@ -80,5 +82,68 @@ describe('liquidity and swings: typed columns past their initial room', () => {
       end: highs[highs.length - 1].anchor,
       swept: -1,
     });
+  });
+});
+
+/**
+ * The reference's algorithm written plainly (quadratic, on the final swings table): each unused swing
+ * opens `level ± range`, later unused same-type swings inside it and before its sweep join, a group of two
+ * or more is a pool. The detector must render the same table on any series.
+ */
+function naiveLiquidity(b: Bars, swingTable: ReferenceTable, range: number): Float64Array[] {
+  const [hl, lvl] = swingTable.columns;
+  const n = b.length;
+  const out = [0, 1, 2, 3].map(() => new Float64Array(n).fill(Number.NaN));
+  const used = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const dir = hl[i];
+    if ((dir !== 1 && dir !== -1) || used[i]) continue;
+    const lo = lvl[i] - range;
+    const hi = lvl[i] + range;
+    let swept = 0;
+    for (let c = i + 1; c < n && swept === 0; c++)
+      if (dir === 1 ? b.high[c] >= hi : b.low[c] <= lo) swept = c;
+    let sum = lvl[i];
+    let count = 1;
+    let end = i;
+    for (let j = i + 1; j < n && (swept === 0 || j < swept); j++) {
+      if (hl[j] !== dir || used[j] || lvl[j] < lo || lvl[j] > hi) continue;
+      sum += lvl[j];
+      count++;
+      end = j;
+      used[j] = 1;
+    }
+    if (count < 2) continue;
+    out[0][i] = dir;
+    out[1][i] = Math.fround(sum / count);
+    out[2][i] = end;
+    out[3][i] = swept;
+  }
+  return out;
+}
+
+describe('liquidity: many open heads (storage past its initial room)', () => {
+  it('renders what the plain algorithm does on series with hundreds of heads per side', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -6, max: 6 }), { minLength: 1500, maxLength: 2500 }),
+        fc.constantFrom(0, 0.5, 1.5, 4),
+        (steps, range) => {
+          const b = barsFromSteps(steps, [2, 5, 1, 3]);
+          const swings = swingHighsLows(b, { swingLength: 2 });
+          const { detector, table } = liquidity(b, new SwingDetector(b, { swingLength: 2 }), 0.01);
+          // The batch function takes its range from the data; the same run with the generated one:
+          const d = new LiquidityDetector(b, new SwingDetector(b, { swingLength: 2 }), { range });
+          d.update(b.length - 1);
+          d.finish();
+          expect(renderLiquidity(d.columns, b.length).columns).toEqual(
+            naiveLiquidity(b, swings.table, range),
+          );
+          expect(table.columns).toEqual(naiveLiquidity(b, swings.table, referenceLiquidityRange(b, 0.01)));
+          expect(detector.columns.count).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 12 },
+    );
   });
 });
