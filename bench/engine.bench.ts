@@ -296,7 +296,7 @@ export async function run(args: string[]): Promise<void> {
   process.stdout.write(
     `(b) SMC chain, default config, bundled sample (${sample.map((s) => s.symbol).join(', ')}, 1h)\n` +
       `    ${m.trades} trades, final equity ${m.finalEquity.toFixed(2)}, result ${smc.result.resultHash.slice(0, 16)} ` +
-      `(indicator preparation included)\n`,
+      `(indicator preparation included; the feed hash and resampled timeframes are reused from run to run on the same arrays, as a sweep's configs reuse them)\n`,
   );
   report('    engine', smcBars, smc.runs, SMC_TARGET);
 }

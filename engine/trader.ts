@@ -6,7 +6,7 @@ import type { DecisionTrace, Funnel, TraceFill, TraceIntent } from './backtest/t
 import { type Broker, BrokerError, type Fill, type Instrument, type Symbol as SymbolId } from './broker.ts';
 import type { Clock } from './clock.ts';
 import type { EngineEvent } from './events.ts';
-import type { Logger } from './log.ts';
+import { type Logger, silentLogger } from './log.ts';
 import type { TradeRecord } from './metrics/trade-record.ts';
 import type { AuctionAllocator } from './portfolio/auction-allocator.ts';
 import { planEntries } from './portfolio/entry-planner.ts';
@@ -21,7 +21,7 @@ import type { PositionRegistry } from './positions/registry.ts';
 import type { ExitReason, FsmContext, ManagedPosition, PositionEvent } from './positions/types.ts';
 import { dec, quantizeDown, ZERO } from './risk/quantize.ts';
 import type { RiskManager } from './risk/risk-manager.ts';
-import type { RiskContext, TradeCandidate } from './risk/types.ts';
+import type { ApprovedTrade, RiskContext, TradeCandidate } from './risk/types.ts';
 import type { SystemState } from './safety/types.ts';
 import { fixedText } from './trader/decimal-text.ts';
 import type { AccountProbe } from './trader/safety-gate.ts';
@@ -196,6 +196,21 @@ class SignalCandidate implements TradeCandidate {
       atr: this.atr,
     };
   }
+}
+
+const sizingOutcomes = new Map<string, string>();
+
+/**
+ * `sizing:<reason>`, one string per reason: the trace recorder looks outcomes up by text, and a string
+ * made once keeps its hash, where a fresh concatenation per refused signal is hashed again each time.
+ */
+function sizingOutcome(reason: string): string {
+  let o = sizingOutcomes.get(reason);
+  if (o === undefined) {
+    o = `sizing:${reason}`;
+    sizingOutcomes.set(reason, o);
+  }
+  return o;
 }
 
 /** A target-exposure order in flight: whose it is and why it was sent. */
@@ -650,18 +665,35 @@ export class Trader {
 
   /** The rest of the seed's chain for stop-and-target strategies: risk → auction → FSM. */
   private async enterManaged(now: number, batch: ManagedBatch): Promise<void> {
-    const { candidates, byCandidate } = batch;
     const ctx = await this.riskContext(now);
-    const plan = planEntries(candidates, ctx, {
+    if (ctx.systemState === 'DEGRADED' && this.refuseDegraded(ctx, batch)) return;
+    const accepted = this.planManaged(ctx, batch);
+    // Opening positions is its own async step: most calls open none, and a suspended async function keeps
+    // every register of its body, so the common path stays small.
+    if (accepted.length > 0) await this.openAccepted(now, accepted, batch.byCandidate);
+  }
+
+  /** Auction and risk over the batch (entry-planner): records the refusals, returns the entries to open. */
+  private planManaged(ctx: RiskContext, batch: ManagedBatch): readonly ApprovedTrade[] {
+    const plan = planEntries(batch.candidates, ctx, {
       risk: this.deps.risk,
       auction: this.deps.auction,
       lastPartialCloseAt: this.deps.registry.lastPartialCloseAt(),
     });
     for (const r of plan.rejected) {
-      const sig = byCandidate.get(r.candidate);
+      const sig = batch.byCandidate.get(r.candidate);
       if (sig) this.recorder.setOutcome(sig.row, sig.strategyIdx, `${r.stage}:${r.reason}`);
     }
-    for (const trade of plan.accepted) {
+    return plan.accepted;
+  }
+
+  /** Opens each approved entry in auction order: its position in the FSM, then its orders. */
+  private async openAccepted(
+    now: number,
+    accepted: readonly ApprovedTrade[],
+    byCandidate: ReadonlyMap<TradeCandidate, PendingSignal>,
+  ): Promise<void> {
+    for (const trade of accepted) {
       const sig = byCandidate.get(trade.candidate);
       if (sig === undefined) continue;
       const strategyId = this.strategies[sig.strategyIdx].id;
@@ -690,6 +722,37 @@ export class Trader {
       const ok = await this.execute(now, opened.position.id, opened.actions);
       this.recorder.setOutcome(sig.row, sig.strategyIdx, ok ? 'entered' : 'entry_failed');
     }
+  }
+
+  /**
+   * {@link planEntries} for a DEGRADED system, without its auction: DEGRADED admits no new entry, so every
+   * candidate that passes the cooldown is refused by `RiskManager.evaluate` (DEGRADED or an earlier gate)
+   * and the auction gets no bid. With one candidate per symbol (no duplicate to drop) and a silent logger
+   * (an auction without bids then does nothing at all), this records the same outcomes in the same order,
+   * with the same cooldown records and risk logs, and returns true; otherwise it does nothing and returns
+   * false (the full plan runs). Most signal ticks of a backtest in a drawdown end here.
+   */
+  private refuseDegraded(ctx: RiskContext, batch: ManagedBatch): boolean {
+    const { candidates, byCandidate } = batch;
+    if (this.deps.logger !== silentLogger) return false;
+    for (let j = 1; j < candidates.length; j++) {
+      for (let k = 0; k < j; k++) if (candidates[k].symbol === candidates[j].symbol) return false;
+    }
+    const risk = this.deps.risk;
+    for (const c of candidates) {
+      const sig = byCandidate.get(c);
+      let outcome: string;
+      if (!risk.admitSignal(c.symbol, ctx.now)) outcome = 'cooldown:SIGNAL_COOLDOWN';
+      else {
+        const d = risk.evaluate(c, ctx);
+        // Unreachable while DEGRADED (the gate refuses every entry); kept so that a change there cannot
+        // silently drop an approved entry here.
+        if (d.approved) throw new Error(`risk approved an entry for ${c.symbol} while DEGRADED`);
+        outcome = sizingOutcome(d.reason);
+      }
+      if (sig) this.recorder.setOutcome(sig.row, sig.strategyIdx, outcome);
+    }
+    return true;
   }
 
   private candidateOf(d: Decision<object>, now: number): TradeCandidate | null {

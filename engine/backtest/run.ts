@@ -28,7 +28,14 @@ import {
   parseBacktestConfig,
   type StrategySpec,
 } from './config.ts';
-import { type BacktestFeed, completeFeed, feedHash, feedSymbols, mergedTimeline } from './feed.ts';
+import {
+  type BacktestFeed,
+  completeFeed,
+  feedHash,
+  feedSymbols,
+  mergedTimeline,
+  resampleOnce,
+} from './feed.ts';
 import { contentHash, recordsHash } from './hash.ts';
 import type { BacktestResult } from './types.ts';
 
@@ -165,7 +172,7 @@ export async function runBacktest(
     feed,
     required,
     cache === undefined
-      ? resample
+      ? resampleOnce
       : (series, tf) => cache.get(series, `resample:${tf}`, () => resample(series, tf)),
   );
   const symbols = feedSymbols(feed);

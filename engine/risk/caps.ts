@@ -1,7 +1,7 @@
 import type { Decimal } from 'decimal.js';
 import type { Logger } from '../log.ts';
 import type { RiskConfig } from './config.ts';
-import { dec, ZERO } from './quantize.ts';
+import { decConst, own, ZERO } from './quantize.ts';
 import type { CapApplied, ExposurePosition, PendingExposure, RiskRejectReason } from './types.ts';
 
 /**
@@ -47,35 +47,30 @@ function pendingSum(pending: readonly PendingExposure[], pick: (p: PendingExposu
 
 export function applyCaps(input: CapInput, cfg: RiskConfig, logger: Logger): CapResult {
   const { equity, symbol } = input;
-  const lev = cfg.leverage;
+  const lev = decConst(cfg.leverage);
   const caps: CapApplied[] = [];
-  let notional = dec(input.requestedNotional);
-
-  const clamp = (cap: CapApplied['cap'], limit: Decimal): void => {
-    if (notional.gt(limit)) {
-      caps.push({ cap, from: notional, to: limit });
-      notional = limit;
-    }
-  };
+  let notional = own(input.requestedNotional);
 
   // Bug 2 fix: the single-position cap applies whatever sized the trade, the auction override included.
-  const singleNotionalLimit = equity.mul(cfg.max_single_position_pct_equity);
+  const singleNotionalLimit = equity.mul(decConst(cfg.max_single_position_pct_equity));
   if (notional.gt(singleNotionalLimit)) {
     logger.info(
       { symbol, requested: notional.toString(), cap: singleNotionalLimit.toString() },
       'Capping position notional by single position limit',
     );
   }
-  clamp('single_notional', singleNotionalLimit);
+  notional = clamp(caps, 'single_notional', notional, singleNotionalLimit);
 
-  const singleMarginLimit = equity.mul(cfg.max_single_position_margin_pct_equity).mul(lev);
+  const singleMarginLimit = equity.mul(decConst(cfg.max_single_position_margin_pct_equity)).mul(lev);
   if (singleMarginLimit.lte(0))
     return { ok: false, reason: 'SINGLE_MARGIN_CAP', detail: 'no margin allowed' };
-  clamp('single_margin', singleMarginLimit);
+  notional = clamp(caps, 'single_margin', notional, singleMarginLimit);
 
   const pendingNotional = pendingSum(input.pending, (p) => p.notional);
   const exposure = existingNotional(input.positions).plus(pendingNotional);
-  const aggregateNotionalHeadroom = equity.mul(cfg.max_aggregate_notional_pct_equity).minus(exposure);
+  const aggregateNotionalHeadroom = equity
+    .mul(decConst(cfg.max_aggregate_notional_pct_equity))
+    .minus(exposure);
   if (aggregateNotionalHeadroom.lte(0)) {
     return {
       ok: false,
@@ -94,10 +89,12 @@ export function applyCaps(input: CapInput, cfg: RiskConfig, logger: Logger): Cap
       'Capping position notional by aggregate exposure limit',
     );
   }
-  clamp('aggregate_notional', aggregateNotionalHeadroom);
+  notional = clamp(caps, 'aggregate_notional', notional, aggregateNotionalHeadroom);
 
-  const marginInUse = dec(input.marginUsed).plus(pendingSum(input.pending, (p) => p.margin));
-  const aggregateMarginHeadroom = equity.mul(cfg.max_aggregate_margin_pct_equity).minus(marginInUse);
+  const marginInUse = own(input.marginUsed).plus(pendingSum(input.pending, (p) => p.margin));
+  const aggregateMarginHeadroom = equity
+    .mul(decConst(cfg.max_aggregate_margin_pct_equity))
+    .minus(marginInUse);
   if (aggregateMarginHeadroom.lte(0)) {
     return {
       ok: false,
@@ -105,9 +102,9 @@ export function applyCaps(input: CapInput, cfg: RiskConfig, logger: Logger): Cap
       detail: `margin in use ${marginInUse.toFixed(2)} already at ${cfg.max_aggregate_margin_pct_equity * 100}% of equity`,
     };
   }
-  clamp('aggregate_margin', aggregateMarginHeadroom.mul(lev));
+  notional = clamp(caps, 'aggregate_margin', notional, aggregateMarginHeadroom.mul(lev));
 
-  const budgetHeadroom = equity.mul(cfg.auction_max_margin_util).minus(marginInUse);
+  const budgetHeadroom = equity.mul(decConst(cfg.auction_max_margin_util)).minus(marginInUse);
   if (budgetHeadroom.lte(0)) {
     return {
       ok: false,
@@ -115,7 +112,17 @@ export function applyCaps(input: CapInput, cfg: RiskConfig, logger: Logger): Cap
       detail: `margin utilisation ${marginInUse.div(equity).toFixed(4)} already at the budget ${cfg.auction_max_margin_util}`,
     };
   }
-  clamp('margin_budget', budgetHeadroom.mul(lev));
+  notional = clamp(caps, 'margin_budget', notional, budgetHeadroom.mul(lev));
 
   return { ok: true, notional, caps };
+}
+
+/**
+ * `limit` when `notional` exceeds it (recording the cap), else `notional`. A module function rather than a
+ * closure per call: applyCaps runs twice per candidate, and a closure also costs its name definition there.
+ */
+function clamp(caps: CapApplied[], cap: CapApplied['cap'], notional: Decimal, limit: Decimal): Decimal {
+  if (!notional.gt(limit)) return notional;
+  caps.push({ cap, from: notional, to: limit });
+  return limit;
 }

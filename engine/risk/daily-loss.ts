@@ -1,5 +1,5 @@
 import type { Decimal } from 'decimal.js';
-import type { Logger } from '../log.ts';
+import { type Logger, silentLogger } from '../log.ts';
 import { dec, ZERO } from './quantize.ts';
 
 const DAY_MS = 86_400_000;
@@ -40,6 +40,10 @@ export class DailyLossTracker {
   private startEquity: Decimal | null = null;
   private realizedPnl: Decimal = ZERO;
   private warningLevel: 0 | 1 | 2 = 0;
+  /** {@link status}'s loss fraction and the (immutable) P&L and start equity it was computed from. */
+  private lossFraction = 0;
+  private lossFractionOf: Decimal | undefined = undefined;
+  private lossFractionStart: Decimal | null | undefined = undefined;
 
   constructor(
     private readonly limitPct: number,
@@ -61,6 +65,9 @@ export class DailyLossTracker {
     this.startEquity = dec(equity);
     this.realizedPnl = ZERO;
     this.warningLevel = 0;
+    // A backtest resets every simulated day: the date and the 40-digit equity text are built only for a
+    // logger that keeps them.
+    if (this.logger === silentLogger) return;
     this.logger.info(
       { day_start: new Date(this.dayStart).toISOString(), start_equity: equity.toString() },
       'Daily loss tracking initialized',
@@ -98,9 +105,14 @@ export class DailyLossTracker {
   }
 
   status(): DailyLossStatus {
-    const start = this.startEquity;
-    const loss = this.realizedPnl.isNegative() ? this.realizedPnl.neg() : ZERO;
-    const lossFraction = start === null || start.lte(0) ? 0 : loss.div(start).toNumber();
+    // Every sizing evaluation asks; the fraction (a 40-digit division and its text round trip) changes only
+    // with the day's P&L or its start.
+    if (this.lossFractionOf !== this.realizedPnl || this.lossFractionStart !== this.startEquity) {
+      this.lossFractionOf = this.realizedPnl;
+      this.lossFractionStart = this.startEquity;
+      this.lossFraction = lossFractionOf(this.realizedPnl, this.startEquity);
+    }
+    const lossFraction = this.lossFraction;
     return {
       lossFraction,
       limitPct: this.limitPct,
@@ -122,4 +134,10 @@ export class DailyLossTracker {
       warningLevel: this.warningLevel,
     };
   }
+}
+
+/** Realised loss as a fraction of the day's starting equity: 0 when flat or in profit, or without a start. */
+function lossFractionOf(realizedPnl: Decimal, start: Decimal | null): number {
+  if (start === null || start.lte(0) || !realizedPnl.isNegative()) return 0;
+  return realizedPnl.neg().div(start).toNumber();
 }

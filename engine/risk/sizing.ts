@@ -1,5 +1,5 @@
 import type { Decimal } from 'decimal.js';
-import { dec } from './quantize.ts';
+import { decConst, own } from './quantize.ts';
 
 /**
  * Risk-per-trade sizing: the quantity that loses `riskPct` of equity if the stop is hit,
@@ -14,10 +14,10 @@ export function riskBasedNotional(
 ): Decimal | null {
   const distance = entry.minus(stop).abs();
   if (distance.isZero()) return null;
-  return dec(equity).mul(riskPct).div(distance).mul(entry);
+  return own(equity).mul(decConst(riskPct)).div(distance).mul(entry);
 }
 
 /** Initial margin of a notional at `leverage`. */
 export function marginOf(notional: Decimal, leverage: number): Decimal {
-  return dec(notional).div(leverage);
+  return own(notional).div(decConst(leverage));
 }

@@ -435,6 +435,29 @@ describe('margin and liquidation', () => {
       s(p.margin),
     ]).toEqual(['long', '10', '100', '110', '100', '220']);
   });
+
+  it('account while flat: reused across bars, and fresh after a round trip moved the balance', () => {
+    const b = makeSimBroker({ instruments: BTC, fees: { taker: 0.001, maker: 0 }, leverage: 5 });
+    pushBar(b, 'BTC', [100, 101, 99, 100]);
+    const flat = b.accountSnapshot();
+    pushBar(b, 'BTC', [100, 120, 90, 115]);
+    expect(s(b.accountSnapshot().equity)).toBe(s(flat.equity));
+    b.submit(marketOrder('BTC', 'buy', '10'));
+    pushBar(b, 'BTC', [110, 111, 109, 110]);
+    b.submit(marketOrder('BTC', 'sell', '10'));
+    pushBar(b, 'BTC', [120, 121, 119, 120]);
+    const after = b.accountSnapshot();
+    // +10 × (120 − 110) − fees 1.1 and 1.2
+    expect([s(after.equity), s(after.balance), s(after.marginUsed), s(after.availableMargin)]).toEqual([
+      '10097.7',
+      '10097.7',
+      '0',
+      '10097.7',
+    ]);
+    expect(s(after.equity)).toBe(s(b.ledgerSummary().balance));
+    pushBar(b, 'BTC', [120, 130, 110, 125]);
+    expect(s(b.accountSnapshot().equity)).toBe('10097.7');
+  });
 });
 
 describe('quantization at submission', () => {

@@ -201,6 +201,8 @@ export class SimBroker implements Broker {
   private pricing = false;
   private accountCache: Account | undefined;
   private accountCacheVersion = -1;
+  /** The balance {@link accountCache} was computed at when the account was flat (else undefined). */
+  private accountCacheFlatBalance: Decimal | undefined = undefined;
   private positionsCache: Position[] | undefined;
   private positionsCacheVersion = -1;
   /** Per ledger slot, the position's exact valuation at {@link stateVersion}. */
@@ -624,7 +626,15 @@ export class SimBroker implements Broker {
   accountSnapshot(): Account {
     this.hooks.check('account');
     if (this.accountCacheVersion !== this.stateVersion || this.accountCache === undefined) {
-      this.accountCache = this.computeAccount();
+      // Flat, the account is a function of the balance alone (no marks, no margin): the snapshot taken at
+      // the same balance object (Decimals are immutable; every booking makes a new one) still holds.
+      const flat = this.ledger.open.length === 0;
+      if (
+        !(flat && this.accountCache !== undefined && this.accountCacheFlatBalance === this.ledger.balance)
+      ) {
+        this.accountCache = this.computeAccount();
+      }
+      this.accountCacheFlatBalance = flat ? this.ledger.balance : undefined;
       this.accountCacheVersion = this.stateVersion;
     }
     return { ...this.accountCache };
