@@ -6,7 +6,7 @@ import type { DecisionTrace, Funnel, TraceFill, TraceIntent } from './backtest/t
 import { type Broker, BrokerError, type Fill, type Instrument, type Symbol as SymbolId } from './broker.ts';
 import type { Clock } from './clock.ts';
 import type { EngineEvent } from './events.ts';
-import { type Logger, silentLogger } from './log.ts';
+import { isSilent, type Logger } from './log.ts';
 import type { TradeRecord } from './metrics/trade-record.ts';
 import type { AuctionAllocator } from './portfolio/auction-allocator.ts';
 import { planEntries } from './portfolio/entry-planner.ts';
@@ -734,7 +734,7 @@ export class Trader {
    */
   private refuseDegraded(ctx: RiskContext, batch: ManagedBatch): boolean {
     const { candidates, byCandidate } = batch;
-    if (this.deps.logger !== silentLogger) return false;
+    if (!isSilent(this.deps.logger)) return false;
     for (let j = 1; j < candidates.length; j++) {
       for (let k = 0; k < j; k++) if (candidates[k].symbol === candidates[j].symbol) return false;
     }

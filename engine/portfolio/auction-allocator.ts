@@ -1,6 +1,6 @@
 import type { Decimal } from 'decimal.js';
 import type { Symbol as SymbolId } from '../broker.ts';
-import { type Logger, silentLogger } from '../log.ts';
+import { isSilent, type Logger } from '../log.ts';
 import { dec, dmax, dmin, ZERO } from '../risk/quantize.ts';
 
 /**
@@ -170,7 +170,7 @@ export class AuctionAllocator {
   allocate(input: AuctionInput): AuctionResult {
     // Nothing to allocate and nothing to log: most ticks with signals get here with every signal refused
     // before the auction (system degraded, position exists), and nobody reads the budget figures then.
-    if (input.bids.length === 0 && this.logger === silentLogger) {
+    if (input.bids.length === 0 && isSilent(this.logger)) {
       return new IdleAuction(input, this.cfg.maxMarginUtil);
     }
     const figures = budgetOf(input, this.cfg.maxMarginUtil);
@@ -213,7 +213,7 @@ export class AuctionAllocator {
     }
 
     // Its figures cost three Decimal-to-string conversions per tick with signals: not for a silent logger.
-    if (this.logger !== silentLogger)
+    if (!isSilent(this.logger))
       this.logger.debug(
         {
           contenders: input.bids.length + input.incumbents.length,

@@ -1,5 +1,5 @@
 import type { Decimal } from 'decimal.js';
-import { type Logger, silentLogger } from '../log.ts';
+import { isSilent, type Logger } from '../log.ts';
 import { dec, ZERO } from './quantize.ts';
 
 const DAY_MS = 86_400_000;
@@ -67,7 +67,7 @@ export class DailyLossTracker {
     this.warningLevel = 0;
     // A backtest resets every simulated day: the date and the 40-digit equity text are built only for a
     // logger that keeps them.
-    if (this.logger === silentLogger) return;
+    if (isSilent(this.logger)) return;
     this.logger.info(
       { day_start: new Date(this.dayStart).toISOString(), start_equity: equity.toString() },
       'Daily loss tracking initialized',
